@@ -1,0 +1,60 @@
+/**
+ * The composition root: builds every service from a validated {@link Config} and wires them by
+ * hand. `npm start`, the CLI and the tests all start here.
+ */
+import { createPostgresAuditLog } from "./audit/backends/postgres.js";
+import type { AuditLog } from "./audit/types.js";
+import type { Config } from "./config/env.js";
+import { type Databases, openDatabases } from "./db/database.js";
+import { createLogger, type Logger } from "./log/logger.js";
+import { createPostgresSecretStore } from "./secret-store/backends/postgres.js";
+import { loadMasterKey, type MasterKey } from "./secret-store/master-key.js";
+import type { SecretStore } from "./secret-store/types.js";
+
+/** The core services of one guidvault process. */
+export interface Core {
+  readonly config: Config;
+  readonly logger: Logger;
+  readonly db: Databases;
+  readonly masterKey: MasterKey;
+  readonly audit: AuditLog;
+  readonly secretStore: SecretStore;
+  /** Flushes the audit log, closes pools, stops the embedded PostgreSQL if started here. */
+  close(): Promise<void>;
+}
+
+/** Options of {@link createCore}. */
+export interface CoreOptions {
+  logger?: Logger;
+  /** Connection pool size per role (default 40). */
+  poolSize?: number;
+}
+
+/**
+ * Opens the database (embedded or `DATABASE_URL`), checks the master key and builds the services.
+ * @throws GuidvaultError `MASTER_KEY_MISMATCH`, `STORE_UNAVAILABLE`, `CONFIG_INVALID`
+ */
+export async function createCore(config: Config, opts: CoreOptions = {}): Promise<Core> {
+  const logger = opts.logger ?? createLogger({ level: config.logLevel });
+  const masterKey = await loadMasterKey(config.masterKey, config.dataDir);
+  const pgLog = logger.child({ component: "postgres" });
+  const db = await openDatabases(config, {
+    masterKey: masterKey.key,
+    poolSize: opts.poolSize,
+    onPostgresLog: (line) => pgLog.debug(line),
+  });
+  const audit = createPostgresAuditLog({ pool: db.auditPool, batchMax: config.auditBatchMax });
+  const secretStore = createPostgresSecretStore({ pool: db.secretPool, audit, masterKey: masterKey.key });
+  return {
+    config,
+    logger,
+    db,
+    masterKey,
+    audit,
+    secretStore,
+    async close() {
+      await secretStore.close();
+      await db.close();
+    },
+  };
+}

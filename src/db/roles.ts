@@ -1,0 +1,43 @@
+/**
+ * Database roles: one login role per part, named after the database so several guidvault
+ * databases can share one server. Passwords derive from the master key (see master-key.ts).
+ */
+import type pg from "pg";
+import { rolePassword } from "../secret-store/master-key.js";
+
+/** Role names of one guidvault database. */
+export interface RoleNames {
+  /** Secret schema: read and write encrypted rows; nothing else. */
+  secret: string;
+  /** State schema: workflow and credential configs, runs, tokens. No privilege on `secret`. */
+  state: string;
+  /** Audit writer: INSERT and SELECT on audit events only. */
+  audit: string;
+}
+
+/** Role names for database `db` (PostgreSQL identifiers are at most 63 bytes). */
+export function roleNames(db: string): RoleNames {
+  const base = db.slice(0, 50);
+  return { secret: `${base}_secret`, state: `${base}_state`, audit: `${base}_audit` };
+}
+
+/** Creates the login roles if missing (no password yet). Requires CREATEROLE or superuser. */
+export async function createRoles(client: pg.ClientBase, names: string[]): Promise<void> {
+  for (const name of names) {
+    const { rowCount } = await client.query("SELECT 1 FROM pg_roles WHERE rolname = $1", [name]);
+    if (rowCount !== 0) continue;
+    await client.query(`CREATE ROLE ${client.escapeIdentifier(name)} LOGIN`).catch((err: { code?: string }) => {
+      if (err.code !== "42710" && err.code !== "23505") throw err; // created concurrently
+    });
+  }
+}
+
+/** Sets each role's password to the one derived from the master key. */
+export async function setRolePasswords(client: pg.ClientBase, names: string[], masterKey: Buffer): Promise<void> {
+  // Keep the statement (it carries a password) out of the server log if it fails.
+  await client.query("SET log_min_error_statement = PANIC").catch(() => {});
+  for (const name of names) {
+    const literal = client.escapeLiteral(rolePassword(masterKey, name));
+    await client.query(`ALTER ROLE ${client.escapeIdentifier(name)} LOGIN PASSWORD ${literal}`);
+  }
+}

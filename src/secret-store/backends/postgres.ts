@@ -1,0 +1,341 @@
+/**
+ * PostgreSQL secret store: envelope-encrypted rows in the `secret` schema, audited through the
+ * audit log. See ../DESIGN.md for the envelope, AAD bindings and rotation steps.
+ */
+import { randomBytes, randomUUID } from "node:crypto";
+import type pg from "pg";
+import type { AuditEventInput, AuditLog } from "../../audit/types.js";
+import { GuidvaultError, mapStoreError } from "../../errors/index.js";
+import { parseTenant, parseUuid } from "../../ids/index.js";
+import { isWeakSecret, masker } from "../../redact/index.js";
+import { dekAad, KEY_BYTES, open, packSealed, seal, secretAad, unpackSealed } from "../envelope.js";
+import { createKeyRing } from "../key-ring.js";
+import { rotateKek } from "../kek-rotation.js";
+import type {
+  Accessor,
+  AccessPolicy,
+  CredentialMetadata,
+  PutResult,
+  ResolvedSecret,
+  SecretHalf,
+  SecretStore,
+} from "../types.js";
+
+/** Options of {@link createPostgresSecretStore}. */
+export interface PostgresSecretStoreOptions {
+  /** Pool logged in as the secret role. */
+  pool: pg.Pool;
+  /** The audit log every operation writes to. */
+  audit: AuditLog;
+  /** Master key (32 bytes), root of the key ring. */
+  masterKey: Buffer;
+}
+
+/** Largest accepted secret half, serialised as JSON (bytes). */
+export const MAX_SECRET_BYTES = 64 * 1024;
+
+const SYSTEM: Accessor = { kind: "operator", tenant: "system", principal: "system" };
+
+/** Renders an accessor for an audit event (ids only, never a value). */
+export function accessorString(a: Accessor): string {
+  switch (a.kind) {
+    case "run":
+      return `run:${a.workflowId}/${a.runId}/${a.step}`;
+    case "test-auth":
+      return `test-auth:${a.principal}`;
+    case "operator":
+      return `operator:${a.principal}`;
+  }
+}
+
+const defaultPolicy: AccessPolicy = async (_guid, _tenant, accessor) => accessor.kind !== "run";
+
+/** Strings inside a secret half, for masker registration and weak-secret warnings. */
+function stringsOf(value: unknown, out: string[] = []): string[] {
+  if (typeof value === "string") out.push(value);
+  else if (Array.isArray(value)) for (const v of value) stringsOf(v, out);
+  else if (value && typeof value === "object") for (const v of Object.values(value)) stringsOf(v, out);
+  return out;
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === "object") {
+    for (const v of Object.values(value)) deepFreeze(v);
+    Object.freeze(value);
+  }
+  return value;
+}
+
+/** Validates a secret half and serialises it. @throws `CREDENTIAL_INVALID` */
+function encodeSecret(secret: SecretHalf): { bytes: Buffer; warnings: string[] } {
+  if (!secret || typeof secret !== "object" || Array.isArray(secret)) {
+    throw new GuidvaultError("CREDENTIAL_INVALID", "the secret half must be a JSON object");
+  }
+  const keys = Object.keys(secret);
+  if (keys.length === 0) throw new GuidvaultError("CREDENTIAL_INVALID", "the secret half is empty");
+  const bytes = Buffer.from(JSON.stringify(secret), "utf8");
+  if (bytes.length > MAX_SECRET_BYTES) {
+    throw new GuidvaultError("CREDENTIAL_INVALID", `the secret half is ${bytes.length} bytes; the limit is ${MAX_SECRET_BYTES}`);
+  }
+  const warnings: string[] = [];
+  for (const k of keys) {
+    const v = (secret as Record<string, unknown>)[k];
+    if (typeof v === "string" && v.length === 0) {
+      throw new GuidvaultError("CREDENTIAL_INVALID", `secret field "${k}" is empty`);
+    }
+    const weak = stringsOf(v).some((s) => isWeakSecret(s));
+    if (weak) warnings.push(`secret field "${k}" is shorter than 8 characters: weak, and not substring-masked in logs`);
+  }
+  return { bytes, warnings };
+}
+
+/** Creates the PostgreSQL secret store. */
+export function createPostgresSecretStore(opts: PostgresSecretStoreOptions): SecretStore {
+  const { pool, audit } = opts;
+  const ring = createKeyRing(pool, opts.masterKey);
+  let policy: AccessPolicy = defaultPolicy;
+
+  const event = (tenant: string, guid: string | null, action: AuditEventInput["action"], accessor: Accessor, outcome: string) =>
+    ({ tenant, guid, action, accessor: accessorString(accessor), outcome }) satisfies AuditEventInput;
+
+  async function q<R extends pg.QueryResultRow>(sql: string, params: unknown[]): Promise<pg.QueryResult<R>> {
+    try {
+      return await pool.query<R>(sql, params);
+    } catch (err) {
+      throw mapStoreError(err, "secret store");
+    }
+  }
+
+  async function tx<T>(fn: (c: pg.PoolClient) => Promise<T>): Promise<T> {
+    let client: pg.PoolClient;
+    try {
+      client = await pool.connect();
+    } catch (err) {
+      throw mapStoreError(err, "secret store");
+    }
+    try {
+      await client.query("BEGIN");
+      const out = await fn(client);
+      await client.query("COMMIT");
+      return out;
+    } catch (err) {
+      await client.query("ROLLBACK").catch(() => {});
+      throw mapStoreError(err, "secret store");
+    } finally {
+      client.release();
+    }
+  }
+
+  /** Encrypts one version; returns the column values. */
+  async function encryptVersion(tenant: string, guid: string, version: number, bytes: Buffer) {
+    const kek = await ring.primary();
+    const dek = randomBytes(KEY_BYTES);
+    const sealed = seal(dek, bytes, secretAad(tenant, guid, version));
+    const wrapped = packSealed(seal(kek.key, dek, dekAad(tenant, guid, version, kek.id)));
+    dek.fill(0);
+    return { kekId: kek.id, wrapped, nonce: sealed.nonce, ciphertext: sealed.ciphertext };
+  }
+
+  async function metadata(where: string, params: unknown[]): Promise<CredentialMetadata[]> {
+    const { rows } = await q<{
+      guid: string;
+      tenant: string;
+      current_version: number;
+      created_at: Date;
+      updated_at: Date;
+      kek_id: string | null;
+      versions: string;
+    }>(
+      `SELECT c.guid, c.tenant, c.current_version, c.created_at, c.updated_at,
+              (SELECT kek_id FROM secret.version v WHERE v.guid = c.guid AND v.version = c.current_version) AS kek_id,
+              (SELECT count(*) FROM secret.version v WHERE v.guid = c.guid) AS versions
+         FROM secret.credential c WHERE c.destroyed_at IS NULL AND ${where} ORDER BY c.created_at, c.guid`,
+      params,
+    );
+    return Promise.all(
+      rows.map(async (r) => {
+        const [last] = await audit.query({ guid: r.guid, action: "resolve", descending: true, limit: 1 });
+        return {
+          guid: r.guid,
+          tenant: r.tenant,
+          version: r.current_version,
+          versions: Number(r.versions),
+          kekId: r.kek_id ?? "",
+          createdAt: r.created_at,
+          updatedAt: r.updated_at,
+          lastAccessAt: last ? new Date(last.time) : null,
+        };
+      }),
+    );
+  }
+
+  return {
+    async put(tenantIn, secret, accessor = SYSTEM): Promise<PutResult> {
+      const tenant = parseTenant(tenantIn);
+      const { bytes, warnings } = encodeSecret(secret);
+      const release = stringsOf(secret).map((s) => masker.register(s));
+      try {
+        const guid = randomUUID();
+        for (let attempt = 0; attempt < 3; attempt++) {
+          const v = await encryptVersion(tenant, guid, 1, bytes);
+          // One statement: both rows commit together, and only under the current primary KEK.
+          const res = await q(
+            `WITH k AS (SELECT 1 FROM secret.kek WHERE id = $3 AND is_primary),
+                  c AS (INSERT INTO secret.credential (guid, tenant, current_version)
+                        SELECT $1, $2, 1 WHERE EXISTS (SELECT 1 FROM k) RETURNING guid)
+             INSERT INTO secret.version (guid, version, kek_id, wrapped_dek, nonce, ciphertext)
+             SELECT guid, 1, $3, $4, $5, $6 FROM c`,
+            [guid, tenant, v.kekId, v.wrapped, v.nonce, v.ciphertext],
+          );
+          if (res.rowCount === 1) await audit.append(event(tenant, guid, "put", accessor, "ok"));
+          if (res.rowCount === 1) return { guid, version: 1, warnings };
+          ring.invalidate(); // another process made a new KEK primary
+        }
+        throw new GuidvaultError("STORE_UNAVAILABLE", "secret store: the primary KEK kept changing during put");
+      } finally {
+        for (const r of release) r();
+      }
+    },
+
+    async getCredentials(guidIn, accessor): Promise<ResolvedSecret> {
+      const guid = parseUuid(guidIn, "credential GUID");
+      const tenant = parseTenant(accessor.tenant);
+      let allowed: boolean;
+      try {
+        allowed = await policy(guid, tenant, accessor);
+      } catch (err) {
+        throw mapStoreError(err, "state store");
+      }
+      if (!allowed) {
+        await audit.append(event(tenant, guid, "deny", accessor, "ACCESS_DENIED"));
+        throw new GuidvaultError("ACCESS_DENIED", `${accessorString(accessor)} may not resolve credential ${guid}`, {
+          details: { guid },
+        });
+      }
+      // The audit write (access allowed) and the read run in parallel; both finish before return.
+      const [res] = await Promise.all([
+        q<{ version: number; kek_id: string; wrapped_dek: Buffer; nonce: Buffer; ciphertext: Buffer }>(
+          `SELECT v.version, v.kek_id, v.wrapped_dek, v.nonce, v.ciphertext
+             FROM secret.credential c JOIN secret.version v ON v.guid = c.guid AND v.version = c.current_version
+            WHERE c.guid = $1 AND c.tenant = $2 AND c.destroyed_at IS NULL`,
+          [guid, tenant],
+        ),
+        audit.append(event(tenant, guid, "resolve", accessor, "allowed")),
+      ]);
+      const row = res.rows[0];
+      const fail = async (err: GuidvaultError): Promise<never> => {
+        await audit.append(event(tenant, guid, "resolve", accessor, err.code));
+        throw err;
+      };
+      if (!row) {
+        return fail(
+          new GuidvaultError("CREDENTIAL_NOT_FOUND", `credential ${guid}: secret half not found in tenant ${tenant}`, {
+            details: { guid, missing: "secret half" },
+          }),
+        );
+      }
+      let plain: Buffer;
+      try {
+        const kek = await ring.get(row.kek_id);
+        const dek = open(kek.key, unpackSealed(row.wrapped_dek), dekAad(tenant, guid, row.version, kek.id), `credential ${guid} v${row.version} DEK`);
+        plain = open(dek, { nonce: row.nonce, ciphertext: row.ciphertext }, secretAad(tenant, guid, row.version), `credential ${guid} v${row.version}`);
+        dek.fill(0);
+      } catch (err) {
+        if (err instanceof GuidvaultError) return fail(err);
+        throw err;
+      }
+      const secret = deepFreeze(JSON.parse(plain.toString("utf8")) as SecretHalf);
+      plain.fill(0);
+      const releases = stringsOf(secret).map((s) => masker.register(s));
+      let released = false;
+      return Object.freeze({
+        guid,
+        tenant,
+        version: row.version,
+        secret,
+        release() {
+          if (released) return;
+          released = true;
+          for (const r of releases) r();
+        },
+      });
+    },
+
+    async rotate(guidIn, secret, options = {}) {
+      const guid = parseUuid(guidIn, "credential GUID");
+      const { bytes, warnings } = encodeSecret(secret);
+      const accessor = options.accessor ?? SYSTEM;
+      const release = stringsOf(secret).map((s) => masker.register(s));
+      try {
+        const { tenant, version } = await tx(async (c) => {
+          const { rows } = await c.query<{ tenant: string; current_version: number }>(
+            "SELECT tenant, current_version FROM secret.credential WHERE guid = $1 AND destroyed_at IS NULL FOR UPDATE",
+            [guid],
+          );
+          const cur = rows[0];
+          if (!cur) throw new GuidvaultError("CREDENTIAL_NOT_FOUND", `credential ${guid} not found`, { details: { guid } });
+          if (options.expectedVersion !== undefined && options.expectedVersion !== cur.current_version) {
+            throw new GuidvaultError(
+              "CONFLICT",
+              `credential ${guid} is at version ${cur.current_version}, not ${options.expectedVersion}; nothing was changed`,
+              { details: { guid, currentVersion: cur.current_version } },
+            );
+          }
+          const next = cur.current_version + 1;
+          const v = await encryptVersion(cur.tenant, guid, next, bytes);
+          await c.query(
+            "INSERT INTO secret.version (guid, version, kek_id, wrapped_dek, nonce, ciphertext) VALUES ($1, $2, $3, $4, $5, $6)",
+            [guid, next, v.kekId, v.wrapped, v.nonce, v.ciphertext],
+          );
+          await c.query("UPDATE secret.credential SET current_version = $2, updated_at = now() WHERE guid = $1", [guid, next]);
+          return { tenant: cur.tenant, version: next };
+        });
+        await audit.append(event(tenant, guid, "rotate", accessor, "ok"));
+        return { version, warnings };
+      } finally {
+        for (const r of release) r();
+      }
+    },
+
+    async destroy(guidIn, accessor = SYSTEM) {
+      const guid = parseUuid(guidIn, "credential GUID");
+      const tenant = await tx(async (c) => {
+        const { rows } = await c.query<{ tenant: string }>(
+          "UPDATE secret.credential SET destroyed_at = now(), updated_at = now() WHERE guid = $1 AND destroyed_at IS NULL RETURNING tenant",
+          [guid],
+        );
+        if (!rows[0]) throw new GuidvaultError("CREDENTIAL_NOT_FOUND", `credential ${guid} not found`, { details: { guid } });
+        await c.query("DELETE FROM secret.version WHERE guid = $1", [guid]);
+        return rows[0].tenant;
+      });
+      await audit.append(event(tenant, guid, "destroy", accessor, "ok"));
+    },
+
+    async describe(guidIn) {
+      const guid = parseUuid(guidIn, "credential GUID");
+      const [m] = await metadata("c.guid = $1", [guid]);
+      if (!m) throw new GuidvaultError("CREDENTIAL_NOT_FOUND", `credential ${guid} not found`, { details: { guid } });
+      return m;
+    },
+
+    async list(tenantIn) {
+      return metadata("c.tenant = $1", [parseTenant(tenantIn)]);
+    },
+
+    async rotateKek(options = {}) {
+      const result = await rotateKek({ pool, ring, ...options }).catch((err) => {
+        throw mapStoreError(err, "secret store");
+      });
+      await audit.append(event("system", null, "kek-rotate", SYSTEM, `ok:${result.kekId}:${result.rewrapped}`));
+      return result;
+    },
+
+    setAccessPolicy(p) {
+      policy = p;
+    },
+
+    async close() {
+      await audit.close();
+    },
+  };
+}

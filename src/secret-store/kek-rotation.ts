@@ -1,0 +1,115 @@
+/**
+ * KEK rotation: a new KEK becomes primary, then every DEK is unwrapped with its old KEK and
+ * re-wrapped with the new one in batches (keyset order on the primary key), each batch one
+ * transaction. Ciphertext is never touched. An interrupted rotation is recorded in
+ * `secret.kek_rotation` and resumed by the next call.
+ */
+import type pg from "pg";
+import { GuidvaultError } from "../errors/index.js";
+import { dekAad, open, packSealed, seal, unpackSealed } from "./envelope.js";
+import type { KeyRing } from "./key-ring.js";
+import type { KekRotationResult, RotationProgress } from "./types.js";
+
+/** Options of {@link rotateKek}. */
+export interface KekRotationOptions {
+  pool: pg.Pool;
+  ring: KeyRing;
+  /** DEKs per transaction (default 2,000). */
+  batchSize?: number;
+  onProgress?: RotationProgress;
+  /** Start a new rotation even if one is unfinished. */
+  forceNew?: boolean;
+  /** Stops between batches; the rotation stays resumable. */
+  signal?: AbortSignal;
+}
+
+const ROTATION_LOCK = 0x67760002; // advisory lock id: one rotation at a time
+
+/**
+ * Runs (or resumes) a KEK rotation.
+ * @throws GuidvaultError `CONFLICT` when another rotation holds the lock; the abort reason when aborted
+ */
+export async function rotateKek(opts: KekRotationOptions): Promise<KekRotationResult> {
+  const { pool, ring } = opts;
+  const batchSize = opts.batchSize ?? 2000;
+  const lock = await pool.connect();
+  try {
+    const { rows: got } = await lock.query<{ ok: boolean }>("SELECT pg_try_advisory_lock($1) AS ok", [ROTATION_LOCK]);
+    if (!got[0]?.ok) throw new GuidvaultError("CONFLICT", "another KEK rotation is running");
+    try {
+      const { rows: open_ } = await lock.query<{ id: string; to_kek: string }>(
+        "SELECT id, to_kek FROM secret.kek_rotation WHERE finished_at IS NULL ORDER BY id DESC LIMIT 1",
+      );
+      let rotationId: string;
+      let target: string;
+      let resumed = false;
+      if (open_[0] && !opts.forceNew) {
+        rotationId = open_[0].id;
+        target = open_[0].to_kek;
+        resumed = true;
+      } else {
+        await lock.query("BEGIN");
+        const kek = await ring.createPrimary(lock);
+        await lock.query("UPDATE secret.kek_rotation SET finished_at = now() WHERE finished_at IS NULL");
+        const { rows } = await lock.query<{ id: string }>("INSERT INTO secret.kek_rotation (to_kek) VALUES ($1) RETURNING id", [kek.id]);
+        await lock.query("COMMIT");
+        ring.invalidate();
+        rotationId = rows[0]?.id as string;
+        target = kek.id;
+      }
+      const targetKek = await ring.get(target);
+      const { rows: cnt } = await lock.query<{ n: string }>("SELECT count(*) AS n FROM secret.version WHERE kek_id <> $1", [target]);
+      const total = Number(cnt[0]?.n ?? 0);
+      let done = 0;
+      opts.onProgress?.(done, total);
+      let after: [string, number] = ["00000000-0000-0000-0000-000000000000", 0];
+      for (;;) {
+        opts.signal?.throwIfAborted();
+        await lock.query("BEGIN");
+        const { rows } = await lock.query<{ guid: string; version: number; kek_id: string; wrapped_dek: Buffer; tenant: string }>(
+          `SELECT v.guid, v.version, v.kek_id, v.wrapped_dek, c.tenant
+             FROM secret.version v JOIN secret.credential c ON c.guid = v.guid
+            WHERE (v.guid, v.version) > ($1::uuid, $2::int) AND v.kek_id <> $3
+            ORDER BY v.guid, v.version LIMIT $4 FOR UPDATE OF v`,
+          [after[0], after[1], target, batchSize],
+        );
+        if (rows.length === 0) {
+          await lock.query("COMMIT");
+          break;
+        }
+        const guids: string[] = [];
+        const versions: number[] = [];
+        const wrapped: Buffer[] = [];
+        for (const r of rows) {
+          const old = await ring.get(r.kek_id);
+          const dek = open(old.key, unpackSealed(r.wrapped_dek), dekAad(r.tenant, r.guid, r.version, old.id), `credential ${r.guid} v${r.version} DEK`);
+          wrapped.push(packSealed(seal(targetKek.key, dek, dekAad(r.tenant, r.guid, r.version, target))));
+          dek.fill(0);
+          guids.push(r.guid);
+          versions.push(r.version);
+        }
+        await lock.query(
+          `UPDATE secret.version v SET kek_id = $1, wrapped_dek = u.w
+             FROM unnest($2::uuid[], $3::int[], $4::bytea[]) AS u(g, ver, w)
+            WHERE v.guid = u.g AND v.version = u.ver`,
+          [target, guids, versions, wrapped],
+        );
+        await lock.query("UPDATE secret.kek_rotation SET rewrapped = rewrapped + $2 WHERE id = $1", [rotationId, rows.length]);
+        await lock.query("COMMIT");
+        const last = rows[rows.length - 1] as { guid: string; version: number };
+        after = [last.guid, last.version];
+        done += rows.length;
+        opts.onProgress?.(done, Math.max(total, done));
+      }
+      await lock.query("UPDATE secret.kek_rotation SET finished_at = now() WHERE id = $1", [rotationId]);
+      return { kekId: target, rewrapped: done, resumed };
+    } catch (err) {
+      await lock.query("ROLLBACK").catch(() => {});
+      throw err;
+    } finally {
+      await lock.query("SELECT pg_advisory_unlock($1)", [ROTATION_LOCK]).catch(() => {});
+    }
+  } finally {
+    lock.release();
+  }
+}
