@@ -34,6 +34,7 @@ export const ERROR_CODES = {
   RATE_LIMITED: { status: 429, title: "Too many requests", retryable: true },
   NOT_FOUND: { status: 404, title: "Not found", retryable: false },
   AUTH_FAILED: { status: 422, title: "Authentication to the external system failed", retryable: false },
+  EXTERNAL_UNAVAILABLE: { status: 502, title: "External system unreachable", retryable: true },
   INTERNAL: { status: 500, title: "Internal error", retryable: false },
 } as const satisfies Record<string, ErrorCodeInfo>;
 

@@ -33,7 +33,10 @@ interface ErrorLike {
 }
 
 function isErrorLike(v: unknown): v is ErrorLike {
-  return v instanceof Error || (typeof v === "object" && v !== null && typeof (v as ErrorLike).message === "string");
+  return (
+    v instanceof Error ||
+    (typeof v === "object" && v !== null && typeof (v as ErrorLike).message === "string")
+  );
 }
 
 /**
@@ -130,7 +133,8 @@ function maskArgs(args: unknown[]): unknown[] {
   const [first] = out;
   if (out.length === 1 && typeof first === "object" && first !== null) {
     const err = first instanceof Error ? first : (first as { err?: unknown; msg?: unknown }).err;
-    if (isErrorLike(err) && (first as { msg?: unknown }).msg === undefined) out.push(masker.mask(err.message));
+    if (isErrorLike(err) && (first as { msg?: unknown }).msg === undefined)
+      out.push(masker.mask(err.message));
   }
   return out;
 }

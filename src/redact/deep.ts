@@ -82,7 +82,12 @@ function maskErrorObject(err: Error, mask: MaskFn, seen: WeakMap<object, unknown
     if (!Object.hasOwn(out, key)) {
       const v = read(err, key);
       if (typeof v === "string") {
-        Object.defineProperty(out, key, { value: mask(v), enumerable: false, writable: true, configurable: true });
+        Object.defineProperty(out, key, {
+          value: mask(v),
+          enumerable: false,
+          writable: true,
+          configurable: true,
+        });
       }
     }
   }

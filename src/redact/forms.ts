@@ -153,6 +153,13 @@ function base64Forms(bytes: Buffer): string[] {
 export function secretForms(value: string): string[] {
   const bytes = Buffer.from(value, "utf8");
   const hex = bytes.toString("hex");
-  const forms = [value, ...jsonForms(value), ...urlForms(value), ...base64Forms(bytes), hex, hex.toUpperCase()];
+  const forms = [
+    value,
+    ...jsonForms(value),
+    ...urlForms(value),
+    ...base64Forms(bytes),
+    hex,
+    hex.toUpperCase(),
+  ];
   return [...new Set(forms)].filter((f) => f.length > 0);
 }

@@ -2,17 +2,17 @@
  * The secret masker (DESIGN.md part `redact`). Import from here.
  */
 
-export { SECRET_KEY_FRAGMENTS, isSecretKey, normalizeKey } from "./keys.js";
+export { secretForms } from "./forms.js";
+export { isSecretKey, normalizeKey, SECRET_KEY_FRAGMENTS } from "./keys.js";
 export { MASK } from "./mask.js";
 export {
   createMasker,
   isWeakSecret,
-  MIN_MASK_LENGTH,
   type MaskedError,
   type Masker,
+  MIN_MASK_LENGTH,
   maskError,
   masker,
   scrubError,
 } from "./masker.js";
 export { maskPatterns } from "./patterns.js";
-export { secretForms } from "./forms.js";

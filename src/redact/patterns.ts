@@ -40,7 +40,8 @@ const JSON_KEY_ESCAPED = new RegExp(
 );
 
 /** `Authorization: Bearer xyz`, `authorization=Basic xyz`, `authorization: xyz`. */
-const AUTHORIZATION = /(authorization\\?["']?[ \t]{0,8}[:=][ \t]{0,8}\\?["']?(?:[A-Za-z][\w-]{0,31}[ \t]+)?)[^\s"'\\,;]+/gi;
+const AUTHORIZATION =
+  /(authorization\\?["']?[ \t]{0,8}[:=][ \t]{0,8}\\?["']?(?:[A-Za-z][\w-]{0,31}[ \t]+)?)[^\s"'\\,;]+/gi;
 
 /** `Bearer xyz` anywhere. */
 const BEARER = /(\bbearer[ \t]+)[A-Za-z0-9\-._~+/]+=*/gi;

@@ -34,7 +34,9 @@ function read(obj: object, key: string): unknown {
 }
 
 function isErrorLike(v: unknown): v is object {
-  return v instanceof Error || (typeof v === "object" && v !== null && typeof read(v, "message") === "string");
+  return (
+    v instanceof Error || (typeof v === "object" && v !== null && typeof read(v, "message") === "string")
+  );
 }
 
 function scrub(err: object, m: Masker, seen: WeakSet<object>): void {
@@ -53,8 +55,10 @@ function scrub(err: object, m: Masker, seen: WeakSet<object>): void {
     } else if (typeof value === "string") {
       const masked = m.mask(value);
       if (masked !== value) assign(err, key, masked);
+    } else if (isErrorLike(value)) {
+      scrub(value, m, seen); // an error held under another name (`originalError`, `parent`)
     } else if (typeof value === "object") {
-      assign(err, key, isErrorLike(value) ? (scrub(value, m, seen), value) : m.maskDeep(value));
+      assign(err, key, m.maskDeep(value));
     }
   }
 }

@@ -39,6 +39,11 @@ export interface WorkflowConfig {
   /** App-specific settings (filters...), validated by the app's configSchema. */
   config: Record<string, unknown>;
   schedule: Schedule | null;
+  /**
+   * Last schedule slot claimed by {@link StateStore.claimScheduleFire} (read-only: ignored on
+   * create and update). Absent or null when the schedule never fired.
+   */
+  lastFiredAt?: Date | null;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -110,4 +115,23 @@ export interface StateStore {
   createToken(t: { tenant: string; role: ApiToken["role"]; name: string; tokenHash: Buffer }): Promise<ApiToken>;
   findTokenByHash(tokenHash: Buffer): Promise<ApiToken | undefined>;
   countTokens(): Promise<number>;
+
+  // Added by the state-store implementation (additions only; see docs/state-store.md).
+
+  /** Deletes a workflow config and its runs. @throws GuidvaultError `WORKFLOW_NOT_FOUND` */
+  deleteWorkflow(id: string): Promise<void>;
+  /** Workflow configs (any tenant) that reference credential `guid`. */
+  listWorkflowsByCredential(guid: string): Promise<WorkflowConfig[]>;
+  /**
+   * Claims the schedule slot `slot` (the cron time being fired) for workflow `id`: true for
+   * exactly one caller per slot across all processes (compare-and-set on `lastFiredAt`), false
+   * when the slot (or a later one) was already claimed, the workflow is gone, unscheduled or paused.
+   */
+  claimScheduleFire(id: string, slot: Date): Promise<boolean>;
+  /** Runs of `tenant` in `pending` or `running`, oldest first. */
+  listUnfinishedRuns(tenant?: string): Promise<Run[]>;
+  /** API tokens of a tenant (never the hash). */
+  listTokens(tenant: string): Promise<ApiToken[]>;
+  /** Deletes (revokes) an API token. @returns false when no such token */
+  deleteToken(id: string): Promise<boolean>;
 }

@@ -1,0 +1,116 @@
+/**
+ * The bench's figures: the flat `bench-results.json` record, the targets from issue 2, and the
+ * printed table.
+ */
+import type { Stats } from "./load.js";
+import type { RotationStats } from "./rotate.js";
+
+/** Every measured phase, as collected by run.ts. */
+export interface Measured {
+  resolve: { c1: Stats; c32: Stats };
+  floor: { c1: Stats; c32: Stats };
+  put: { c1: Stats; c32: Stats };
+  putFloor: { c1: Stats; c32: Stats };
+  rotation: RotationStats;
+}
+
+/** A target from the issue: `key` compared with `bound`. */
+interface Target {
+  key: string;
+  op: ">=" | "<=";
+  bound: number;
+}
+
+/** Targets of issue 2 ("Must show", last bullet). A miss is reported, never fatal. */
+export const TARGETS: readonly Target[] = [
+  { key: "resolve_ratio_c1", op: ">=", bound: 0.5 },
+  { key: "resolve_ratio_c32", op: ">=", bound: 0.8 },
+  { key: "resolve_p99_ratio_c32", op: "<=", bound: 2 },
+  { key: "put_ratio_c32", op: ">=", bound: 0.5 },
+  { key: "rotate_deks_per_s", op: ">=", bound: 20_000 },
+];
+
+const round = (v: number, digits: number) => (Number.isFinite(v) ? Number(v.toFixed(digits)) : null);
+
+/** The flat figures written to bench-results.json (numbers rounded for reading). */
+export function figures(m: Measured): Record<string, number | null> {
+  return {
+    resolve_ratio_c1: round(m.resolve.c1.perSec / m.floor.c1.perSec, 3),
+    resolve_ratio_c32: round(m.resolve.c32.perSec / m.floor.c32.perSec, 3),
+    resolve_p99_ratio_c32: round(m.resolve.c32.p99Ms / m.floor.c32.p99Ms, 3),
+    resolve_p99_ratio_c1: round(m.resolve.c1.p99Ms / m.floor.c1.p99Ms, 3),
+    resolve_per_s_c1: round(m.resolve.c1.perSec, 1),
+    resolve_per_s_c32: round(m.resolve.c32.perSec, 1),
+    floor_per_s_c1: round(m.floor.c1.perSec, 1),
+    floor_per_s_c32: round(m.floor.c32.perSec, 1),
+    resolve_p50_ms_c1: round(m.resolve.c1.p50Ms, 3),
+    resolve_p99_ms_c1: round(m.resolve.c1.p99Ms, 3),
+    resolve_p50_ms_c32: round(m.resolve.c32.p50Ms, 3),
+    resolve_p99_ms_c32: round(m.resolve.c32.p99Ms, 3),
+    floor_p50_ms_c1: round(m.floor.c1.p50Ms, 3),
+    floor_p99_ms_c1: round(m.floor.c1.p99Ms, 3),
+    floor_p50_ms_c32: round(m.floor.c32.p50Ms, 3),
+    floor_p99_ms_c32: round(m.floor.c32.p99Ms, 3),
+    put_per_s_c32: round(m.put.c32.perSec, 1),
+    put_floor_per_s_c32: round(m.putFloor.c32.perSec, 1),
+    put_ratio_c32: round(m.put.c32.perSec / m.putFloor.c32.perSec, 3),
+    put_p50_ms_c32: round(m.put.c32.p50Ms, 3),
+    put_p99_ms_c32: round(m.put.c32.p99Ms, 3),
+    put_floor_p50_ms_c32: round(m.putFloor.c32.p50Ms, 3),
+    put_floor_p99_ms_c32: round(m.putFloor.c32.p99Ms, 3),
+    put_per_s_c1: round(m.put.c1.perSec, 1),
+    put_floor_per_s_c1: round(m.putFloor.c1.perSec, 1),
+    put_ratio_c1: round(m.put.c1.perSec / m.putFloor.c1.perSec, 3),
+    fsync_commit_us: round(m.putFloor.c1.meanMs * 1000, 1),
+    rotate_deks_per_s: round(m.rotation.deksPerSec, 0),
+    rotate_deks: m.rotation.rewrapped,
+    rotate_seconds: round(m.rotation.seconds, 3),
+  };
+}
+
+/** PASS / MISS of each target, in {@link TARGETS} order. */
+export function verdicts(f: Record<string, number | null>): { key: string; text: string; pass: boolean }[] {
+  return TARGETS.map((t) => {
+    const v = f[t.key];
+    const pass = v !== null && v !== undefined && (t.op === ">=" ? v >= t.bound : v <= t.bound);
+    return { key: t.key, text: `${t.op} ${t.bound.toLocaleString("en-US")}`, pass };
+  });
+}
+
+const num = (v: number, digits = 0) =>
+  Number.isFinite(v) ? v.toLocaleString("en-US", { minimumFractionDigits: digits, maximumFractionDigits: digits }) : "n/a";
+
+function row(cells: string[], widths: number[]): string {
+  return cells.map((c, i) => (i === 0 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0))).join("  ");
+}
+
+/** The human-readable report. */
+export function renderTable(m: Measured, f: Record<string, number | null>, header: string): string {
+  const lines: string[] = [header, ""];
+  const w = [40, 10, 10, 10, 10];
+  lines.push(row(["phase", "ops/s", "p50 ms", "p99 ms", "mean ms"], w));
+  lines.push("-".repeat(w.reduce((a, b) => a + b + 2, -2)));
+  const phase = (name: string, s: Stats) =>
+    lines.push(row([name, num(s.perSec), num(s.p50Ms, 3), num(s.p99Ms, 3), num(s.meanMs, 3)], w));
+  phase("resolve (getCredentials, audit on)  c1", m.resolve.c1);
+  phase("floor (SELECT + unwrap + decrypt)   c1", m.floor.c1);
+  phase("resolve (getCredentials, audit on) c32", m.resolve.c32);
+  phase("floor (SELECT + unwrap + decrypt)  c32", m.floor.c32);
+  phase("put (durable, audited)              c1", m.put.c1);
+  phase("put floor (1-row INSERT commit)     c1", m.putFloor.c1);
+  phase("put (durable, audited)             c32", m.put.c32);
+  phase("put floor (1-row INSERT commit)    c32", m.putFloor.c32);
+  lines.push("");
+  const r = m.rotation;
+  lines.push(
+    `KEK rotation: ${num(r.rewrapped)} DEKs re-wrapped in ${num(r.seconds, 2)} s = ${num(r.deksPerSec)} DEKs/s ` +
+      `(left under old KEK: ${r.leftUnderOldKek}; ${r.verified} sampled credentials resolve)`,
+  );
+  lines.push(`durable commit floor: fsync_commit_us = ${num(f.fsync_commit_us ?? Number.NaN, 1)} (1-row INSERT commit, c1, mean)`);
+  lines.push("");
+  lines.push(row(["target", "value", "target", "verdict"], [26, 12, 12, 8]));
+  for (const v of verdicts(f)) {
+    lines.push(row([v.key, num(f[v.key] ?? Number.NaN, v.key.startsWith("rotate") ? 0 : 3), v.text, v.pass ? "PASS" : "MISS"], [26, 12, 12, 8]));
+  }
+  return lines.join("\n");
+}

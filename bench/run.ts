@@ -1,0 +1,139 @@
+/**
+ * `npm run bench [-- --quick]`: measures guidvault's secret store against its physical floors in
+ * one run, prints a table and writes `bench-results.json` to the working directory.
+ * See docs/bench.md for what each figure means.
+ *
+ * Uses its own embedded PostgreSQL in a fresh temp data dir, or, when `DATABASE_URL` is set, a
+ * fresh temporary database on that server (dropped at the end). Loopback only; bounded by time.
+ */
+import fs from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { measure, type Stats } from "./load.js";
+import { createPutFloorTable, putFloorOp, putOp } from "./put.js";
+import { figures, type Measured, renderTable, verdicts } from "./report.js";
+import { checkResolve, floorOp, floorResolver, resolveOp, seedCredentials } from "./resolve.js";
+import { bulkSeed, sampleOf, timeRotation } from "./rotate.js";
+import { type BenchServer, openBenchServer } from "./server.js";
+
+const USAGE = `usage: npm run bench [-- --quick]
+  --quick   short phases and 10,000 credentials for the rotation (smoke run)
+Env: DATABASE_URL (optional) runs against a temporary database on that server instead of an
+embedded PostgreSQL. Writes bench-results.json in the current directory.`;
+
+const args = process.argv.slice(2);
+if (args.includes("--help") || args.includes("-h")) {
+  process.stdout.write(`${USAGE}\n`);
+  process.exit(0);
+}
+const unknown = args.filter((a) => a !== "--quick");
+if (unknown.length > 0) {
+  process.stderr.write(`bench: unknown argument ${unknown.join(" ")}\n${USAGE}\n`);
+  process.exit(2);
+}
+const quick = args.includes("--quick");
+
+/** Phase lengths and sizes. */
+const plan = quick
+  ? { warmupMs: 300, durationMs: 1000, seeded: 1000, rotateTotal: 10_000, poolSize: 40 }
+  : { warmupMs: 1500, durationMs: 5000, seeded: 1000, rotateTotal: 100_000, poolSize: 40 };
+
+const log = (msg: string) => process.stderr.write(`bench: ${msg}\n`);
+
+async function main(server: BenchServer): Promise<void> {
+  const { core, admin } = server;
+  const phase = async (name: string, op: () => Promise<void>, concurrency: number): Promise<Stats> => {
+    await admin.query("CHECKPOINT"); // start every phase with a clean WAL/buffer state
+    log(`${name} at concurrency ${concurrency} (${plan.durationMs / 1000} s after ${plan.warmupMs / 1000} s warm-up)`);
+    return measure(op, { concurrency, durationMs: plan.durationMs, warmupMs: plan.warmupMs });
+  };
+
+  log(`putting ${plan.seeded} credentials through the store`);
+  const seeded = await seedCredentials(core, plan.seeded);
+  const floorPool = server.secretRolePool(plan.poolSize);
+  const floor = floorResolver(floorPool, core.masterKey.key);
+  await checkResolve(core, floor, sampleOf(seeded, 20));
+  await createPutFloorTable(admin);
+
+  const resolveAt = async (c: number) => {
+    const f = await phase("floor: point SELECT + unwrap + decrypt", floorOp(floor, seeded), c);
+    const r = await phase("resolve: getCredentials with audit", resolveOp(core, seeded), c);
+    return { f, r };
+  };
+  const r1 = await resolveAt(1);
+  const r32 = await resolveAt(32);
+  const putAt = async (c: number) => {
+    const f = await phase("put floor: 1-row INSERT commit", putFloorOp(admin), c);
+    const p = await phase("put: durable, audited", putOp(core), c);
+    return { f, p };
+  };
+  const p1 = await putAt(1);
+  const p32 = await putAt(32);
+
+  const { rows } = await core.db.secretPool.query<{ n: string }>("SELECT count(*) AS n FROM secret.version");
+  const existing = Number(rows[0]?.n ?? 0);
+  const toSeed = Math.max(0, plan.rotateTotal - existing);
+  log(`bulk-inserting ${toSeed.toLocaleString("en-US")} encrypted credentials (${existing.toLocaleString("en-US")} exist)`);
+  const bulk = await bulkSeed(core.db.secretPool, core.masterKey.key, toSeed);
+  await admin.query("VACUUM ANALYZE secret.version, secret.credential");
+  await admin.query("CHECKPOINT");
+  log("rotating the KEK (secretStore.rotateKek)");
+  const rotation = await timeRotation(core, [...sampleOf(bulk, 200), ...sampleOf(seeded, 20)]);
+  if (rotation.leftUnderOldKek !== 0) throw new Error(`bench: ${rotation.leftUnderOldKek} DEKs left under an old KEK`);
+
+  const m: Measured = {
+    resolve: { c1: r1.r, c32: r32.r },
+    floor: { c1: r1.f, c32: r32.f },
+    put: { c1: p1.p, c32: p32.p },
+    putFloor: { c1: p1.f, c32: p32.f },
+    rotation,
+  };
+  const f = figures(m);
+  const settings = await server.settings();
+  const cpu = os.cpus()[0]?.model ?? "unknown CPU";
+  const header =
+    `guidvault bench${quick ? " (--quick)" : ""}: ${server.mode} PostgreSQL ${settings.server_version}, ` +
+    `${os.cpus().length} x ${cpu}, node ${process.version}\n` +
+    `fsync=${settings.fsync} synchronous_commit=${settings.synchronous_commit} wal_sync_method=${settings.wal_sync_method} ` +
+    `commit_delay=${settings.commit_delay}; pools ${plan.poolSize}/role; ${plan.durationMs / 1000} s per phase`;
+  process.stdout.write(`\n${renderTable(m, f, header)}\n`);
+  const out = {
+    ...f,
+    targets: Object.fromEntries(verdicts(f).map((v) => [v.key, { target: v.text, pass: v.pass }])),
+    meta: {
+      date: new Date().toISOString(),
+      quick,
+      mode: server.mode,
+      node: process.version,
+      cpus: os.cpus().length,
+      cpu,
+      postgres: settings,
+      plan,
+      phases: m,
+    },
+  };
+  const file = path.resolve("bench-results.json");
+  await fs.writeFile(file, `${JSON.stringify(out, null, 2)}\n`);
+  log(`wrote ${file}`);
+}
+
+const server = await openBenchServer({ poolSize: plan.poolSize, databaseUrl: process.env.DATABASE_URL });
+let stopping = false;
+const stop = (signal: NodeJS.Signals) => {
+  if (stopping) return;
+  stopping = true;
+  log(`${signal}: stopping PostgreSQL`);
+  void server.close().finally(() => process.exit(130));
+};
+process.once("SIGINT", stop);
+process.once("SIGTERM", stop);
+let code = 0;
+try {
+  await main(server);
+} catch (err) {
+  process.stderr.write(`bench failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  code = 1;
+} finally {
+  await server.close();
+}
+process.exit(code);

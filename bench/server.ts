@@ -1,0 +1,145 @@
+/**
+ * The bench's PostgreSQL and core: an embedded server in a fresh temp data dir (the default), or
+ * a fresh database created on the server at `DATABASE_URL` and dropped afterwards. Either way the
+ * store is composed exactly as production composes it (`createCore(loadConfig(env))`).
+ */
+import { randomBytes } from "node:crypto";
+import fs from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import pg from "pg";
+import { type Core, createCore } from "../src/compose.js";
+import { loadConfig } from "../src/config/env.js";
+import { roleNames } from "../src/db/roles.js";
+import { rolePassword } from "../src/secret-store/master-key.js";
+
+/** What the bench runs against. */
+export interface BenchServer {
+  readonly core: Core;
+  /** `embedded` (temp data dir) or `external` (a temp database on DATABASE_URL). */
+  readonly mode: "embedded" | "external";
+  /** Superuser pool on the bench database, `poolSize` connections. */
+  readonly admin: pg.Pool;
+  /** Opens a new pool of `max` connections logged in as the secret role (the store's role). */
+  secretRolePool(max: number): pg.Pool;
+  /** Server settings that decide commit cost, for the report. */
+  settings(): Promise<Record<string, string>>;
+  /** Closes every pool, stops the embedded server, removes temp data. Safe to call twice. */
+  close(): Promise<void>;
+}
+
+/** Options of {@link openBenchServer}. */
+export interface BenchServerOptions {
+  /** Connection pool size per role (the store's and the floors'). */
+  poolSize: number;
+  /** Existing server to use instead of the embedded one. */
+  databaseUrl: string | undefined;
+}
+
+function poolConfig(url: string, user: string, password: string, max: number): pg.PoolConfig {
+  const u = new URL(url);
+  return {
+    host: decodeURIComponent(u.hostname.replace(/^\[|\]$/g, "")),
+    port: u.port ? Number(u.port) : 5432,
+    database: decodeURIComponent(u.pathname.replace(/^\//, "")) || "postgres",
+    user,
+    password,
+    ssl: u.searchParams.get("sslmode") === "require" ? { rejectUnauthorized: false } : undefined,
+    max,
+    application_name: "guidvault:bench",
+  };
+}
+
+async function adminExec(url: string, sqls: string[]): Promise<void> {
+  const c = new pg.Client({ connectionString: url });
+  await c.connect();
+  try {
+    for (const sql of sqls) await c.query(sql);
+  } finally {
+    await c.end();
+  }
+}
+
+/** Starts (or connects to) PostgreSQL and composes a core with a random master key. */
+export async function openBenchServer(opts: BenchServerOptions): Promise<BenchServer> {
+  const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), "guidvault-bench-"));
+  const masterKey = randomBytes(32);
+  const env: Record<string, string> = {
+    GUIDVAULT_DATA_DIR: dataDir,
+    GUIDVAULT_MASTER_KEY: masterKey.toString("base64"),
+    GUIDVAULT_LOG_LEVEL: "silent",
+  };
+  let dropExternal: (() => Promise<void>) | undefined;
+  if (opts.databaseUrl) {
+    const dbName = `guidvault_bench_${randomBytes(4).toString("hex")}`;
+    await adminExec(opts.databaseUrl, [`CREATE DATABASE ${dbName}`]);
+    const u = new URL(opts.databaseUrl);
+    u.pathname = `/${dbName}`;
+    env.DATABASE_URL = u.toString();
+    const roles = roleNames(dbName);
+    dropExternal = () =>
+      adminExec(opts.databaseUrl as string, [
+        `DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`,
+        ...[roles.secret, roles.state, roles.audit].map((r) => `DROP ROLE IF EXISTS ${r}`),
+      ]);
+  }
+  let core: Core;
+  try {
+    core = await createCore(loadConfig(env), { poolSize: opts.poolSize });
+  } catch (err) {
+    await dropExternal?.().catch(() => {});
+    await fs.rm(dataDir, { recursive: true, force: true });
+    throw err;
+  }
+  const pools: pg.Pool[] = [];
+  const open = (cfg: pg.PoolConfig) => {
+    const p = new pg.Pool(cfg);
+    p.on("error", () => {});
+    pools.push(p);
+    return p;
+  };
+  const adminUrl = new URL(core.db.adminUrl);
+  const admin = open({
+    ...poolConfig(core.db.adminUrl, decodeURIComponent(adminUrl.username), decodeURIComponent(adminUrl.password), opts.poolSize),
+  });
+  let closed = false;
+  return {
+    core,
+    mode: opts.databaseUrl ? "external" : "embedded",
+    admin,
+    secretRolePool(max) {
+      const role = core.db.roles.secret;
+      return open(poolConfig(core.db.secretsAdminUrl, role, rolePassword(core.masterKey.key, role), max));
+    },
+    async settings() {
+      const names = [
+        "server_version",
+        "fsync",
+        "synchronous_commit",
+        "wal_sync_method",
+        "full_page_writes",
+        "commit_delay",
+        "commit_siblings",
+        "wal_writer_delay",
+        "shared_buffers",
+        "max_wal_size",
+      ];
+      const out: Record<string, string> = {};
+      for (const n of names) {
+        const { rows } = await admin.query<{ v: string }>("SELECT current_setting($1) AS v", [n]);
+        out[n] = rows[0]?.v ?? "";
+      }
+      return out;
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      await Promise.all(pools.map((p) => p.end().catch(() => {})));
+      await core.close().catch(() => {});
+      await dropExternal?.().catch((err: unknown) => {
+        process.stderr.write(`bench: could not drop the temp database: ${String(err)}\n`);
+      });
+      await fs.rm(dataDir, { recursive: true, force: true }).catch(() => {});
+    },
+  };
+}

@@ -1,0 +1,92 @@
+/**
+ * The HTTP API (Fastify): JSON over `/api/v1`, bearer tokens, problem+json errors, helmet
+ * headers, a 64 KiB body limit. Routes only validate, call a service and map errors.
+ */
+import helmet from "@fastify/helmet";
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
+import type { AuditLog } from "../audit/types.js";
+import { GuidvaultError } from "../errors/index.js";
+import type { Logger } from "../log/logger.js";
+import type { Orchestrator } from "../orchestrator/types.js";
+import type { StateStore } from "../state-store/types.js";
+import type { TokenService } from "../tokens/service.js";
+import { bearerToken, createAuthenticator } from "./auth.js";
+import { sendProblem, toProblem } from "./problem.js";
+import type { CredentialServiceLike } from "./routes/credentials.js";
+import { registerAuditRoutes } from "./routes/audit.js";
+import { registerCredentialRoutes } from "./routes/credentials.js";
+import { registerOpenApiRoute } from "./routes/openapi.js";
+import { registerWorkflowRoutes } from "./routes/workflows.js";
+
+/** Request body limit (bytes). */
+export const BODY_LIMIT = 64 * 1024;
+
+/** Services the API calls. */
+export interface ApiDeps {
+  logger: Logger;
+  tokens: TokenService;
+  credentials: CredentialServiceLike;
+  stateStore: StateStore;
+  orchestrator: Pick<Orchestrator, "startRun" | "syncSchedule">;
+  audit: Pick<AuditLog, "query" | "verify">;
+  /** Names of installed apps with their auth types and forms (for clients and the UI). */
+  apps: { list(): ReadonlyArray<{ name: string }>; get(name: string): unknown };
+  /** Extra plugins (the web UI) registered after the API routes. */
+  extend?: (app: FastifyInstance) => Promise<void>;
+}
+
+/** Builds the Fastify app (not listening). */
+export async function createApiServer(deps: ApiDeps): Promise<FastifyInstance> {
+  const app: FastifyInstance = Fastify({
+    loggerInstance: deps.logger.child({ component: "api" }) as unknown as FastifyBaseLogger,
+    bodyLimit: BODY_LIMIT,
+    maxParamLength: 200,
+    trustProxy: false,
+    disableRequestLogging: false,
+  });
+  await app.register(helmet, {
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'"],
+        imgSrc: ["'self'", "data:"],
+        connectSrc: ["'self'"],
+        frameAncestors: ["'none'"],
+        formAction: ["'self'"],
+        objectSrc: ["'none'"],
+        baseUri: ["'none'"],
+      },
+    },
+    referrerPolicy: { policy: "no-referrer" },
+  });
+  app.addHook("onSend", async (_req, reply, payload) => {
+    reply.header("cache-control", "no-store");
+    return payload;
+  });
+
+  app.setErrorHandler((err, req, reply) => {
+    const problem = toProblem(err);
+    if (problem.status >= 500) req.log.error({ err, code: problem.code }, "request failed");
+    else req.log.info({ code: problem.code, status: problem.status }, "request refused");
+    return sendProblem(reply, problem);
+  });
+  app.setNotFoundHandler((req, reply) =>
+    sendProblem(reply, toProblem(new GuidvaultError("NOT_FOUND", `no route ${req.method} ${req.url.split("?")[0]?.slice(0, 100)}`))),
+  );
+
+  const authenticate = createAuthenticator(deps.tokens);
+  app.addHook("onRequest", async (req) => {
+    if (!req.url.startsWith("/api/") || req.url === "/api/v1/openapi.json") return;
+    if (req.principal) return; // set by another auth method (UI session)
+    req.principal = await authenticate(req, bearerToken(req));
+  });
+
+  app.get("/api/v1/health", async () => ({ ok: true }));
+  registerOpenApiRoute(app);
+  registerCredentialRoutes(app, deps);
+  registerWorkflowRoutes(app, deps);
+  registerAuditRoutes(app, deps);
+  if (deps.extend) await deps.extend(app);
+  return app;
+}

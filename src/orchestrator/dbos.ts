@@ -1,0 +1,233 @@
+/**
+ * DBOS Transact orchestrator on guidvault's PostgreSQL (system tables in schema `dbos`).
+ *
+ * A run is the DBOS workflow `guidvault.run` whose only input is `{ workflow_id }` and whose
+ * DBOS workflow id is the run id. Step 1 `getWorkflowConfig` loads the (non-secret) config; then
+ * each app activity is a step with retries; the last step records the outcome. No step takes or
+ * returns a credential; errors are masked before the engine stores them (case 009).
+ */
+import { randomUUID } from "node:crypto";
+import fs from "node:fs/promises";
+import path from "node:path";
+import { DBOS } from "@dbos-inc/dbos-sdk";
+import { GuidvaultError } from "../errors/index.js";
+import { parseUuid } from "../ids/index.js";
+import type { Logger } from "../log/logger.js";
+import { masker } from "../redact/index.js";
+import type { Accessor } from "../secret-store/types.js";
+import type { StateStore, WorkflowConfig } from "../state-store/types.js";
+import { findGuidvaultError, isRetryable, toActivityError } from "./retry.js";
+import { createDbosLogger } from "./dbos-logger.js";
+import { scheduleRunId, syncWorkflowSchedule } from "./schedules.js";
+import type { Orchestrator, ProcessRole, RunInput } from "./types.js";
+
+/** What an activity receives (see src/app-sdk for the app author's view). */
+export interface ActivityContextLike {
+  workflowId: string;
+  runId: string;
+  tenant: string;
+  config: Record<string, unknown>;
+  outputDir: string;
+  getCredentials(): Promise<unknown>;
+  addCounts(counts: Record<string, number>): Promise<void>;
+  logger: Logger;
+  signal: AbortSignal;
+}
+
+/** A step of an app's workflow. */
+export interface AppStep {
+  name: string;
+  run(ctx: never): Promise<void>;
+}
+
+/** Retry policy of activities (DBOS StepConfig). */
+export interface RetryPolicy {
+  /** Attempts including the first (default 4). */
+  maxAttempts: number;
+  /** Seconds before the first retry (default 0.5). */
+  intervalSeconds: number;
+  /** Multiplier per retry (default 2). */
+  backoffRate: number;
+}
+
+/** Dependencies of {@link createDbosOrchestrator}. */
+export interface DbosOrchestratorDeps {
+  /** PostgreSQL URL for the engine's system tables (schema `dbos`). */
+  systemDatabaseUrl: string;
+  /** Run outputs go to `<dataDir>/runs/<run id>`. */
+  dataDir: string;
+  role: ProcessRole;
+  logger: Logger;
+  stateStore: Pick<
+    StateStore,
+    "getWorkflow" | "createRun" | "getRun" | "markRunning" | "addCounts" | "setOutputDir" | "finishRun" | "listScheduledWorkflows"
+  >;
+  /** Resolves a credential GUID for an accessor (credential service). */
+  resolveCredential(guid: string, accessor: Accessor): Promise<{ release(): void }>;
+  /** App lookup by name. */
+  apps: { get(name: string): { workflow: { steps: ReadonlyArray<AppStep> } } };
+  retry?: Partial<RetryPolicy>;
+}
+
+/** DBOS queue used when API-only processes hand runs to workers. */
+export const RUN_QUEUE = "guidvault-runs";
+
+let launched = false;
+
+/**
+ * Registers guidvault's workflows with DBOS and launches it. One per process (DBOS is global).
+ * @throws Error when an orchestrator already runs in this process
+ */
+export async function createDbosOrchestrator(deps: DbosOrchestratorDeps): Promise<Orchestrator> {
+  if (launched) throw new Error("the DBOS orchestrator is already running in this process");
+  launched = true;
+  const log = deps.logger.child({ component: "orchestrator" });
+  const retry: RetryPolicy = { maxAttempts: 4, intervalSeconds: 0.5, backoffRate: 2, ...deps.retry };
+  const { stateStore } = deps;
+
+  async function getWorkflowConfig(workflowId: string, runId: string): Promise<WorkflowConfig & { outputDir: string }> {
+    const wf = await stateStore.getWorkflow(workflowId);
+    if (!wf) throw new GuidvaultError("WORKFLOW_NOT_FOUND", `workflow ${workflowId} not found`);
+    const outputDir = path.join(deps.dataDir, "runs", runId);
+    await fs.mkdir(outputDir, { recursive: true });
+    await stateStore.setOutputDir(runId, outputDir);
+    await stateStore.markRunning(runId);
+    return { ...wf, outputDir };
+  }
+
+  async function runActivity(step: AppStep, wf: WorkflowConfig & { outputDir: string }, runId: string): Promise<void> {
+    const held: Array<{ release(): void }> = [];
+    const ac = new AbortController();
+    const accessor: Accessor = { kind: "run", tenant: wf.tenant, workflowId: wf.id, runId, step: step.name };
+    const ctx: ActivityContextLike = {
+      workflowId: wf.id,
+      runId,
+      tenant: wf.tenant,
+      config: wf.config,
+      outputDir: wf.outputDir,
+      logger: log.child({ runId, step: step.name }),
+      signal: ac.signal,
+      getCredentials: async () => {
+        const c = await deps.resolveCredential(wf.credentialGuid, accessor);
+        held.push(c);
+        return c;
+      },
+      addCounts: (counts) => stateStore.addCounts(runId, counts),
+    };
+    try {
+      await step.run(ctx as never);
+    } catch (err) {
+      throw toActivityError(err); // masked while the credential is still registered
+    } finally {
+      ac.abort();
+      for (const c of held) c.release();
+    }
+  }
+
+  async function finish(runId: string, err?: unknown): Promise<void> {
+    if (!err) return stateStore.finishRun(runId, "succeeded");
+    const g = findGuidvaultError(err) ?? toActivityError(err);
+    await stateStore.finishRun(runId, "failed", { code: g.code, detail: masker.mask(g.message) });
+  }
+
+  const runWorkflow = DBOS.registerWorkflow(
+    async (input: RunInput): Promise<void> => {
+      const runId = DBOS.workflowID as string;
+      try {
+        const wf = await DBOS.runStep(() => getWorkflowConfig(input.workflow_id, runId), { name: "getWorkflowConfig" });
+        const app = deps.apps.get(wf.app);
+        for (const step of app.workflow.steps) {
+          await DBOS.runStep(() => runActivity(step, wf, runId), {
+            name: step.name,
+            retriesAllowed: true,
+            maxAttempts: retry.maxAttempts,
+            intervalSeconds: retry.intervalSeconds,
+            backoffRate: retry.backoffRate,
+            shouldRetry: (e) => isRetryable(e),
+          });
+        }
+        await DBOS.runStep(() => finish(runId), { name: "finishRun" });
+      } catch (err) {
+        const g = toActivityError(err);
+        await DBOS.runStep(() => finish(runId, g), { name: "finishRun" });
+        throw g;
+      }
+    },
+    { name: "guidvault.run" },
+  );
+
+  const scheduledRun = DBOS.registerWorkflow(
+    async (scheduledAt: Date, context: unknown): Promise<void> => {
+      const workflowId = (context as RunInput).workflow_id;
+      const runId = scheduleRunId(workflowId, scheduledAt);
+      const wf = await DBOS.runStep(() => stateStore.getWorkflow(workflowId), { name: "loadSchedule" });
+      if (!wf) return;
+      await DBOS.runStep(
+        async () => {
+          if (!(await stateStore.getRun(runId))) await stateStore.createRun({ id: runId, workflowId, tenant: wf.tenant, trigger: "schedule" });
+        },
+        { name: "createRun" },
+      );
+      await DBOS.startWorkflow(runWorkflow, { workflowID: runId })({ workflow_id: workflowId });
+    },
+    { name: "guidvault.scheduledRun" },
+  );
+
+  DBOS.setConfig({
+    name: "guidvault",
+    systemDatabaseUrl: deps.systemDatabaseUrl,
+    systemDatabaseSchemaName: "dbos",
+    systemDatabasePoolSize: 20,
+    logger: createDbosLogger(log),
+    listenQueues: deps.role === "serve" ? [] : [RUN_QUEUE],
+  });
+  try {
+    await DBOS.launch();
+  } catch (err) {
+    launched = false;
+    throw err;
+  }
+  // API-only processes enqueue runs here; workers (and all-in-one processes) dequeue them.
+  await DBOS.registerQueue(RUN_QUEUE, { workerConcurrency: 32, minPollingIntervalMs: 100 });
+
+  return {
+    async startRun(workflowIdIn, options = {}) {
+      const workflowId = parseUuid(workflowIdIn, "workflow id");
+      const wf = await stateStore.getWorkflow(workflowId);
+      if (!wf) throw new GuidvaultError("WORKFLOW_NOT_FOUND", `workflow ${workflowId} not found`);
+      const runId = randomUUID();
+      await stateStore.createRun({ id: runId, workflowId, tenant: wf.tenant, trigger: options.trigger ?? "api" });
+      const input: RunInput = { workflow_id: workflowId };
+      await DBOS.startWorkflow(runWorkflow, {
+        workflowID: runId,
+        ...(deps.role === "serve" ? { queueName: RUN_QUEUE } : {}),
+      })(input);
+      return runId;
+    },
+
+    async waitForRun(runId, timeoutMs = 120_000) {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const run = await stateStore.getRun(runId);
+        if (run && (run.status === "succeeded" || run.status === "failed")) return run.status;
+        if (Date.now() > deadline) throw new GuidvaultError("CONFLICT", `run ${runId} did not finish within ${timeoutMs} ms`);
+        await new Promise((r) => setTimeout(r, 25));
+      }
+    },
+
+    async syncSchedule(workflowId) {
+      const wf = await stateStore.getWorkflow(workflowId);
+      await syncWorkflowSchedule(workflowId, wf, scheduledRun);
+    },
+
+    async recordedInput(runId) {
+      const status = await DBOS.getWorkflowStatus(runId);
+      return status?.input as unknown[] | undefined;
+    },
+
+    async close(timeoutMs = 5000) {
+      await DBOS.shutdown({ workflowCompletionTimeoutMS: timeoutMs, deregister: true });
+      launched = false;
+    },
+  };
+}
