@@ -1,14 +1,18 @@
 /**
  * Closed-loop load generator: `concurrency` workers each await one operation after another until
- * a deadline. Every operation is timed; the run reports throughput and latency percentiles.
+ * a deadline. Every operation is timed. A phase may be measured in several segments (run.ts
+ * alternates the store and its floor so that drift on a shared machine hits both alike); a
+ * {@link Recorder} adds the segments up.
  */
+import { readFileSync } from "node:fs";
+import os from "node:os";
 import { performance } from "node:perf_hooks";
 
 /** One measured phase. */
 export interface Stats {
   /** Completed operations. */
   ops: number;
-  /** Completed operations per second over the measured window. */
+  /** Completed operations per second over the measured windows. */
   perSec: number;
   /** Mean latency in milliseconds. */
   meanMs: number;
@@ -18,17 +22,29 @@ export interface Stats {
   p99Ms: number;
   /** Worst latency in milliseconds. */
   maxMs: number;
+  /** CPU time of this Node.js process (user + system) per operation, in microseconds. */
+  nodeCpuUsPerOp: number;
+  /**
+   * CPU time of the PostgreSQL server processes (postmaster and its children, user + system) per
+   * operation, in microseconds; NaN when the server is not local (DATABASE_URL).
+   */
+  pgCpuUsPerOp: number;
+  /**
+   * Share of the machine's CPU capacity used during the windows by everything else (other
+   * programs, kernel threads), in percent. High values mean the figures are disturbed.
+   */
+  foreignCpuPct: number;
 }
 
-/** Options of {@link measure}. */
-export interface MeasureOptions {
+/** Options of {@link Recorder.segment}. */
+export interface SegmentOptions {
   /** Workers running in parallel. */
   concurrency: number;
   /** Measured window in milliseconds. */
   durationMs: number;
   /** Unmeasured run before the window, in milliseconds (0 for none). */
   warmupMs: number;
-  /** Hard cap on operations per phase (a safety bound; default 5,000,000). */
+  /** Hard cap on operations per segment (a safety bound; default 5,000,000). */
   maxOps?: number;
 }
 
@@ -39,8 +55,23 @@ export function percentile(sorted: Float64Array, p: number): number {
   return sorted[rank] as number;
 }
 
+/** Busy CPU time of the whole machine (all CPUs) in microseconds from /proc/stat, or NaN. */
+function machineBusyUs(): number {
+  try {
+    const first = readFileSync("/proc/stat", "utf8").split("\n", 1)[0] ?? "";
+    const [user = 0, nice = 0, system = 0, , , irq = 0, softirq = 0] = first
+      .trim()
+      .split(/\s+/)
+      .slice(1)
+      .map(Number);
+    return (user + nice + system + irq + softirq) * 10_000; // USER_HZ = 100; idle, iowait and steal excluded
+  } catch {
+    return Number.NaN;
+  }
+}
+
 async function loop(
-  op: (worker: number) => Promise<void>,
+  op: () => Promise<void>,
   concurrency: number,
   durationMs: number,
   maxOps: number,
@@ -49,37 +80,82 @@ async function loop(
   const start = performance.now();
   const deadline = start + durationMs;
   let ops = 0;
-  const worker = async (w: number) => {
+  const worker = async () => {
     while (ops < maxOps) {
       const t0 = performance.now();
       if (t0 >= deadline) return;
-      await op(w);
+      await op(); // an operation that throws aborts the phase: failures are never counted as work
       samples?.push(performance.now() - t0);
       ops++;
     }
   };
-  await Promise.all(Array.from({ length: concurrency }, (_, w) => worker(w)));
+  await Promise.all(Array.from({ length: concurrency }, worker));
   return { ops, elapsedMs: performance.now() - start };
 }
 
-/**
- * Warms up, then runs `op` from `concurrency` workers for `durationMs`.
- * An operation that throws aborts the phase (a benchmark must not count failures as work).
- */
-export async function measure(op: (worker: number) => Promise<void>, opts: MeasureOptions): Promise<Stats> {
-  const maxOps = opts.maxOps ?? 5_000_000;
-  if (opts.warmupMs > 0) await loop(op, opts.concurrency, opts.warmupMs, maxOps, undefined);
-  const samples: number[] = [];
-  const { ops, elapsedMs } = await loop(op, opts.concurrency, opts.durationMs, maxOps, samples);
-  const sorted = Float64Array.from(samples).sort();
-  let sum = 0;
-  for (const s of sorted) sum += s;
-  return {
-    ops,
-    perSec: ops / (elapsedMs / 1000),
-    meanMs: ops ? sum / ops : Number.NaN,
-    p50Ms: percentile(sorted, 50),
-    p99Ms: percentile(sorted, 99),
-    maxMs: sorted.length ? (sorted[sorted.length - 1] as number) : Number.NaN,
-  };
+/** Accumulates the segments of one phase (one operation at one concurrency). */
+export class Recorder {
+  private readonly samples: number[] = [];
+  private ops = 0;
+  private elapsedMs = 0;
+  private nodeCpuUs = 0;
+  private pgCpuUs = 0;
+  private machineUs = 0;
+
+  /**
+   * @param op the operation
+   * @param pgCpuUs reads the PostgreSQL processes' total CPU time in microseconds (NaN if unknown)
+   */
+  constructor(
+    private readonly op: () => Promise<void>,
+    private readonly pgCpuUs_: () => number,
+  ) {}
+
+  /** Warms up, then measures one window. */
+  async segment(opts: SegmentOptions): Promise<void> {
+    const maxOps = opts.maxOps ?? 5_000_000;
+    if (opts.warmupMs > 0) await loop(this.op, opts.concurrency, opts.warmupMs, maxOps, undefined);
+    const cpu0 = process.cpuUsage();
+    const pg0 = this.pgCpuUs_();
+    const m0 = machineBusyUs();
+    const r = await loop(this.op, opts.concurrency, opts.durationMs, maxOps, this.samples);
+    const cpu = process.cpuUsage(cpu0);
+    this.pgCpuUs += this.pgCpuUs_() - pg0;
+    this.machineUs += machineBusyUs() - m0;
+    this.nodeCpuUs += cpu.user + cpu.system;
+    this.ops += r.ops;
+    this.elapsedMs += r.elapsedMs;
+  }
+
+  /** Figures over every segment so far. */
+  stats(): Stats {
+    const sorted = Float64Array.from(this.samples).sort();
+    let sum = 0;
+    for (const s of sorted) sum += s;
+    const ops = this.ops;
+    return {
+      ops,
+      perSec: ops / (this.elapsedMs / 1000),
+      meanMs: ops ? sum / ops : Number.NaN,
+      p50Ms: percentile(sorted, 50),
+      p99Ms: percentile(sorted, 99),
+      maxMs: sorted.length ? (sorted[sorted.length - 1] as number) : Number.NaN,
+      nodeCpuUsPerOp: this.nodeCpuUs / ops,
+      pgCpuUsPerOp: this.pgCpuUs / ops,
+      foreignCpuPct:
+        (100 *
+          Math.max(0, this.machineUs - this.nodeCpuUs - (Number.isNaN(this.pgCpuUs) ? 0 : this.pgCpuUs))) /
+        (this.elapsedMs * 1000 * os.availableParallelism()),
+    };
+  }
+}
+
+/** One phase in one segment: warm-up, then `durationMs` of measurement. */
+export async function measure(
+  op: () => Promise<void>,
+  opts: SegmentOptions & { pgCpuUs?: () => number },
+): Promise<Stats> {
+  const rec = new Recorder(op, opts.pgCpuUs ?? (() => Number.NaN));
+  await rec.segment(opts);
+  return rec.stats();
 }

@@ -78,7 +78,9 @@ export function verdicts(f: Record<string, number | null>): { key: string; text:
 }
 
 const num = (v: number, digits = 0) =>
-  Number.isFinite(v) ? v.toLocaleString("en-US", { minimumFractionDigits: digits, maximumFractionDigits: digits }) : "n/a";
+  Number.isFinite(v)
+    ? v.toLocaleString("en-US", { minimumFractionDigits: digits, maximumFractionDigits: digits })
+    : "n/a";
 
 function row(cells: string[], widths: number[]): string {
   return cells.map((c, i) => (i === 0 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0))).join("  ");
@@ -87,11 +89,25 @@ function row(cells: string[], widths: number[]): string {
 /** The human-readable report. */
 export function renderTable(m: Measured, f: Record<string, number | null>, header: string): string {
   const lines: string[] = [header, ""];
-  const w = [40, 10, 10, 10, 10];
-  lines.push(row(["phase", "ops/s", "p50 ms", "p99 ms", "mean ms"], w));
+  const w = [40, 9, 8, 8, 8, 11, 9, 8];
+  lines.push(row(["phase", "ops/s", "p50 ms", "p99 ms", "mean ms", "node us/op", "pg us/op", "other%"], w));
   lines.push("-".repeat(w.reduce((a, b) => a + b + 2, -2)));
   const phase = (name: string, s: Stats) =>
-    lines.push(row([name, num(s.perSec), num(s.p50Ms, 3), num(s.p99Ms, 3), num(s.meanMs, 3)], w));
+    lines.push(
+      row(
+        [
+          name,
+          num(s.perSec),
+          num(s.p50Ms, 3),
+          num(s.p99Ms, 3),
+          num(s.meanMs, 3),
+          num(s.nodeCpuUsPerOp),
+          num(s.pgCpuUsPerOp),
+          num(s.foreignCpuPct),
+        ],
+        w,
+      ),
+    );
   phase("resolve (getCredentials, audit on)  c1", m.resolve.c1);
   phase("floor (SELECT + unwrap + decrypt)   c1", m.floor.c1);
   phase("resolve (getCredentials, audit on) c32", m.resolve.c32);
@@ -100,17 +116,49 @@ export function renderTable(m: Measured, f: Record<string, number | null>, heade
   phase("put floor (1-row INSERT commit)     c1", m.putFloor.c1);
   phase("put (durable, audited)             c32", m.put.c32);
   phase("put floor (1-row INSERT commit)    c32", m.putFloor.c32);
+  lines.push(
+    "(CPU time per operation: node = this process, pg = the PostgreSQL server processes, kernel threads excluded;",
+    " other% = CPU used meanwhile by other programs and kernel threads, as a share of all CPUs)",
+  );
+  const phases = [
+    m.resolve.c1,
+    m.floor.c1,
+    m.resolve.c32,
+    m.floor.c32,
+    m.put.c1,
+    m.putFloor.c1,
+    m.put.c32,
+    m.putFloor.c32,
+  ];
+  const busy = Math.max(0, ...phases.map((p) => p.foreignCpuPct).filter(Number.isFinite));
+  if (busy > 15) {
+    lines.push(
+      `WARNING: other programs used up to ${num(busy)}% of the CPUs during a phase; the figures are disturbed.`,
+    );
+  }
   lines.push("");
   const r = m.rotation;
   lines.push(
     `KEK rotation: ${num(r.rewrapped)} DEKs re-wrapped in ${num(r.seconds, 2)} s = ${num(r.deksPerSec)} DEKs/s ` +
       `(left under old KEK: ${r.leftUnderOldKek}; ${r.verified} sampled credentials resolve)`,
   );
-  lines.push(`durable commit floor: fsync_commit_us = ${num(f.fsync_commit_us ?? Number.NaN, 1)} (1-row INSERT commit, c1, mean)`);
+  lines.push(
+    `durable commit floor: fsync_commit_us = ${num(f.fsync_commit_us ?? Number.NaN, 1)} (1-row INSERT commit, c1, mean)`,
+  );
   lines.push("");
   lines.push(row(["target", "value", "target", "verdict"], [26, 12, 12, 8]));
   for (const v of verdicts(f)) {
-    lines.push(row([v.key, num(f[v.key] ?? Number.NaN, v.key.startsWith("rotate") ? 0 : 3), v.text, v.pass ? "PASS" : "MISS"], [26, 12, 12, 8]));
+    lines.push(
+      row(
+        [
+          v.key,
+          num(f[v.key] ?? Number.NaN, v.key.startsWith("rotate") ? 0 : 3),
+          v.text,
+          v.pass ? "PASS" : "MISS",
+        ],
+        [26, 12, 12, 8],
+      ),
+    );
   }
   return lines.join("\n");
 }

@@ -47,13 +47,18 @@ export async function seedCredentials(core: Core, n: number, concurrency = 32): 
 }
 
 /** Throws unless every seeded credential resolves to its own password through both paths. */
-export async function checkResolve(core: Core, floor: (guid: string) => Promise<Buffer>, sample: Seeded[]): Promise<void> {
+export async function checkResolve(
+  core: Core,
+  floor: (guid: string) => Promise<Buffer>,
+  sample: Seeded[],
+): Promise<void> {
   for (const s of sample) {
     const r = await core.secretStore.getCredentials(s.guid, BENCH_ACCESSOR);
     const ok = r.secret.password === s.password;
     r.release();
     const viaFloor = JSON.parse((await floor(s.guid)).toString("utf8")) as { password?: string };
-    if (!ok || viaFloor.password !== s.password) throw new Error(`bench: credential ${s.guid} did not round-trip`);
+    if (!ok || viaFloor.password !== s.password)
+      throw new Error(`bench: credential ${s.guid} did not round-trip`);
   }
 }
 
@@ -85,8 +90,18 @@ export function floorResolver(pool: pg.Pool, masterKey: Buffer): (guid: string) 
     if (!row) throw new Error(`bench floor: credential ${guid} not found`);
     const kek = await ring.get(row.kek_id);
     const what = `credential ${guid}`;
-    const dek = open(kek.key, unpackSealed(row.wrapped_dek), dekAad(BENCH_TENANT, guid, row.version, kek.id), what);
-    const plain = open(dek, { nonce: row.nonce, ciphertext: row.ciphertext }, secretAad(BENCH_TENANT, guid, row.version), what);
+    const dek = open(
+      kek.key,
+      unpackSealed(row.wrapped_dek),
+      dekAad(BENCH_TENANT, guid, row.version, kek.id),
+      what,
+    );
+    const plain = open(
+      dek,
+      { nonce: row.nonce, ciphertext: row.ciphertext },
+      secretAad(BENCH_TENANT, guid, row.version),
+      what,
+    );
     dek.fill(0);
     return plain;
   };

@@ -9,7 +9,7 @@
 import fs from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import { measure, type Stats } from "./load.js";
+import { Recorder } from "./load.js";
 import { createPutFloorTable, putFloorOp, putOp } from "./put.js";
 import { figures, type Measured, renderTable, verdicts } from "./report.js";
 import { checkResolve, floorOp, floorResolver, resolveOp, seedCredentials } from "./resolve.js";
@@ -35,17 +35,35 @@ const quick = args.includes("--quick");
 
 /** Phase lengths and sizes. */
 const plan = quick
-  ? { warmupMs: 300, durationMs: 1000, seeded: 1000, rotateTotal: 10_000, poolSize: 40 }
-  : { warmupMs: 1500, durationMs: 5000, seeded: 1000, rotateTotal: 100_000, poolSize: 40 };
+  ? { warmupMs: 300, segmentMs: 1000, rounds: 1, seeded: 1000, rotateTotal: 10_000, poolSize: 40 }
+  : { warmupMs: 1500, segmentMs: 2000, rounds: 3, seeded: 1000, rotateTotal: 100_000, poolSize: 40 };
 
 const log = (msg: string) => process.stderr.write(`bench: ${msg}\n`);
 
 async function main(server: BenchServer): Promise<void> {
   const { core, admin } = server;
-  const phase = async (name: string, op: () => Promise<void>, concurrency: number): Promise<Stats> => {
-    await admin.query("CHECKPOINT"); // start every phase with a clean WAL/buffer state
-    log(`${name} at concurrency ${concurrency} (${plan.durationMs / 1000} s after ${plan.warmupMs / 1000} s warm-up)`);
-    return measure(op, { concurrency, durationMs: plan.durationMs, warmupMs: plan.warmupMs });
+  /**
+   * Measures an operation and its floor at one concurrency, alternating them `rounds` times
+   * (floor first), so that drift on a shared machine hits both alike. The first segment of each
+   * gets the full warm-up; later ones a short one to refill the pipeline.
+   */
+  const pair = async (name: string, floorOp: () => Promise<void>, op: () => Promise<void>, c: number) => {
+    const f = new Recorder(floorOp, () => server.pgCpuUs());
+    const r = new Recorder(op, () => server.pgCpuUs());
+    log(
+      `${name} at concurrency ${c}: ${plan.rounds} x ${plan.segmentMs / 1000} s each, alternating with its floor`,
+    );
+    for (let round = 0; round < plan.rounds; round++) {
+      for (const rec of [f, r]) {
+        await admin.query("CHECKPOINT"); // each segment starts with no dirty buffers to write back
+        await rec.segment({
+          concurrency: c,
+          durationMs: plan.segmentMs,
+          warmupMs: round === 0 ? plan.warmupMs : 200,
+        });
+      }
+    }
+    return { f: f.stats(), r: r.stats() };
   };
 
   log(`putting ${plan.seeded} credentials through the store`);
@@ -54,37 +72,32 @@ async function main(server: BenchServer): Promise<void> {
   const floor = floorResolver(floorPool, core.masterKey.key);
   await checkResolve(core, floor, sampleOf(seeded, 20));
   await createPutFloorTable(admin);
+  // Steady-state planner statistics (autovacuum would take up to a minute to gather them).
+  await admin.query("ANALYZE");
 
-  const resolveAt = async (c: number) => {
-    const f = await phase("floor: point SELECT + unwrap + decrypt", floorOp(floor, seeded), c);
-    const r = await phase("resolve: getCredentials with audit", resolveOp(core, seeded), c);
-    return { f, r };
-  };
-  const r1 = await resolveAt(1);
-  const r32 = await resolveAt(32);
-  const putAt = async (c: number) => {
-    const f = await phase("put floor: 1-row INSERT commit", putFloorOp(admin), c);
-    const p = await phase("put: durable, audited", putOp(core), c);
-    return { f, p };
-  };
-  const p1 = await putAt(1);
-  const p32 = await putAt(32);
+  const r1 = await pair("resolve", floorOp(floor, seeded), resolveOp(core, seeded), 1);
+  const r32 = await pair("resolve", floorOp(floor, seeded), resolveOp(core, seeded), 32);
+  const p1 = await pair("put", putFloorOp(admin), putOp(core), 1);
+  const p32 = await pair("put", putFloorOp(admin), putOp(core), 32);
 
   const { rows } = await core.db.secretPool.query<{ n: string }>("SELECT count(*) AS n FROM secret.version");
   const existing = Number(rows[0]?.n ?? 0);
   const toSeed = Math.max(0, plan.rotateTotal - existing);
-  log(`bulk-inserting ${toSeed.toLocaleString("en-US")} encrypted credentials (${existing.toLocaleString("en-US")} exist)`);
+  log(
+    `bulk-inserting ${toSeed.toLocaleString("en-US")} encrypted credentials (${existing.toLocaleString("en-US")} exist)`,
+  );
   const bulk = await bulkSeed(core.db.secretPool, core.masterKey.key, toSeed);
   await admin.query("VACUUM ANALYZE secret.version, secret.credential");
   await admin.query("CHECKPOINT");
   log("rotating the KEK (secretStore.rotateKek)");
   const rotation = await timeRotation(core, [...sampleOf(bulk, 200), ...sampleOf(seeded, 20)]);
-  if (rotation.leftUnderOldKek !== 0) throw new Error(`bench: ${rotation.leftUnderOldKek} DEKs left under an old KEK`);
+  if (rotation.leftUnderOldKek !== 0)
+    throw new Error(`bench: ${rotation.leftUnderOldKek} DEKs left under an old KEK`);
 
   const m: Measured = {
     resolve: { c1: r1.r, c32: r32.r },
     floor: { c1: r1.f, c32: r32.f },
-    put: { c1: p1.p, c32: p32.p },
+    put: { c1: p1.r, c32: p32.r },
     putFloor: { c1: p1.f, c32: p32.f },
     rotation,
   };
@@ -95,7 +108,8 @@ async function main(server: BenchServer): Promise<void> {
     `guidvault bench${quick ? " (--quick)" : ""}: ${server.mode} PostgreSQL ${settings.server_version}, ` +
     `${os.cpus().length} x ${cpu}, node ${process.version}\n` +
     `fsync=${settings.fsync} synchronous_commit=${settings.synchronous_commit} wal_sync_method=${settings.wal_sync_method} ` +
-    `commit_delay=${settings.commit_delay}; pools ${plan.poolSize}/role; ${plan.durationMs / 1000} s per phase`;
+    `commit_delay=${settings.commit_delay}; pools ${plan.poolSize}/role; ` +
+    `${plan.rounds} x ${plan.segmentMs / 1000} s per phase, alternating with its floor`;
   process.stdout.write(`\n${renderTable(m, f, header)}\n`);
   const out = {
     ...f,

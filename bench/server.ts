@@ -4,6 +4,7 @@
  * store is composed exactly as production composes it (`createCore(loadConfig(env))`).
  */
 import { randomBytes } from "node:crypto";
+import { readdirSync, readFileSync } from "node:fs";
 import fs from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
@@ -22,6 +23,11 @@ export interface BenchServer {
   readonly admin: pg.Pool;
   /** Opens a new pool of `max` connections logged in as the secret role (the store's role). */
   secretRolePool(max: number): pg.Pool;
+  /**
+   * CPU time (user + system, microseconds) used so far by the local PostgreSQL: postmaster, live
+   * children and reaped children. NaN for an external server (its processes are not ours to read).
+   */
+  pgCpuUs(): number;
   /** Server settings that decide commit cost, for the report. */
   settings(): Promise<Record<string, string>>;
   /** Closes every pool, stops the embedded server, removes temp data. Safe to call twice. */
@@ -48,6 +54,32 @@ function poolConfig(url: string, user: string, password: string, max: number): p
     max,
     application_name: "guidvault:bench",
   };
+}
+
+const TICK_US = 10_000; // USER_HZ is 100 on Linux
+
+/** `[ppid, utime + stime, cutime + cstime]` of a process in clock ticks, from /proc (proc(5)). */
+function procTimes(pid: string): [number, number, number] | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return [Number(f[1]), Number(f[11]) + Number(f[12]), Number(f[13]) + Number(f[14])];
+  } catch {
+    return undefined; // exited meanwhile, or not Linux
+  }
+}
+
+/** CPU microseconds of postmaster `pid` and all its children (live and reaped). */
+function treeCpuUs(pid: number): number {
+  const root = procTimes(String(pid));
+  if (!root) return Number.NaN;
+  let ticks = root[1] + root[2];
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    const t = procTimes(entry);
+    if (t && t[0] === pid) ticks += t[1];
+  }
+  return ticks * TICK_US;
 }
 
 async function adminExec(url: string, sqls: string[]): Promise<void> {
@@ -100,8 +132,18 @@ export async function openBenchServer(opts: BenchServerOptions): Promise<BenchSe
   };
   const adminUrl = new URL(core.db.adminUrl);
   const admin = open({
-    ...poolConfig(core.db.adminUrl, decodeURIComponent(adminUrl.username), decodeURIComponent(adminUrl.password), opts.poolSize),
+    ...poolConfig(
+      core.db.adminUrl,
+      decodeURIComponent(adminUrl.username),
+      decodeURIComponent(adminUrl.password),
+      opts.poolSize,
+    ),
   });
+  let postmaster: number | undefined;
+  if (core.db.embedded) {
+    const pidFile = await fs.readFile(path.join(core.db.embedded.clusterDir, "postmaster.pid"), "utf8");
+    postmaster = Number(pidFile.split("\n", 1)[0]);
+  }
   let closed = false;
   return {
     core,
@@ -110,6 +152,9 @@ export async function openBenchServer(opts: BenchServerOptions): Promise<BenchSe
     secretRolePool(max) {
       const role = core.db.roles.secret;
       return open(poolConfig(core.db.secretsAdminUrl, role, rolePassword(core.masterKey.key, role), max));
+    },
+    pgCpuUs() {
+      return postmaster === undefined ? Number.NaN : treeCpuUs(postmaster);
     },
     async settings() {
       const names = [

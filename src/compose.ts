@@ -10,6 +10,8 @@ import { createLogger, type Logger } from "./log/logger.js";
 import { createPostgresSecretStore } from "./secret-store/backends/postgres.js";
 import { loadMasterKey, type MasterKey } from "./secret-store/master-key.js";
 import type { SecretStore } from "./secret-store/types.js";
+import { createPostgresStateStore } from "./state-store/backends/postgres.js";
+import type { StateStore } from "./state-store/types.js";
 
 /** The core services of one guidvault process. */
 export interface Core {
@@ -19,6 +21,8 @@ export interface Core {
   readonly masterKey: MasterKey;
   readonly audit: AuditLog;
   readonly secretStore: SecretStore;
+  /** Workflow configs, credential configs, runs, tokens (state role; never a secret). */
+  readonly stateStore: StateStore;
   /** Flushes the audit log, closes pools, stops the embedded PostgreSQL if started here. */
   close(): Promise<void>;
 }
@@ -45,6 +49,7 @@ export async function createCore(config: Config, opts: CoreOptions = {}): Promis
   });
   const audit = createPostgresAuditLog({ pool: db.auditPool, batchMax: config.auditBatchMax });
   const secretStore = createPostgresSecretStore({ pool: db.secretPool, audit, masterKey: masterKey.key });
+  const stateStore = createPostgresStateStore({ pool: db.statePool });
   return {
     config,
     logger,
@@ -52,6 +57,7 @@ export async function createCore(config: Config, opts: CoreOptions = {}): Promis
     masterKey,
     audit,
     secretStore,
+    stateStore,
     async close() {
       await secretStore.close();
       await db.close();

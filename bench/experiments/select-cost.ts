@@ -5,6 +5,7 @@
 import { measure } from "../load.js";
 import { type Seeded, seedCredentials } from "../resolve.js";
 import { openBenchServer } from "../server.js";
+import { line } from "./print.js";
 
 const SQL = `SELECT v.version, v.kek_id, v.wrapped_dek, v.nonce, v.ciphertext
   FROM secret.credential c JOIN secret.version v ON v.guid = c.guid AND v.version = c.current_version
@@ -15,17 +16,19 @@ try {
   const seeded = await seedCredentials(core, 1000);
   const pool = server.secretRolePool(40);
   const pick = () => (seeded[Math.floor(Math.random() * seeded.length)] as Seeded).guid;
-  const { rows } = await admin.query(`EXPLAIN (ANALYZE, BUFFERS) ${SQL.replace("$1", `'${pick()}'`).replace("$2", "'bench'")}`);
+  const { rows } = await admin.query(
+    `EXPLAIN (ANALYZE, BUFFERS) ${SQL.replace("$1", `'${pick()}'`).replace("$2", "'bench'")}`,
+  );
   for (const r of rows) console.log(r["QUERY PLAN"]);
   let n = 0;
   const ops: Record<string, () => Promise<void>> = {
     "SELECT 1": async () => void (await pool.query("SELECT 1")),
     "store SELECT (unnamed)": async () => void (await pool.query(SQL, [pick(), "bench"])),
-    "store SELECT (named/prepared)": async () => void (await pool.query({ name: "sel", text: SQL, values: [pick(), "bench"] })),
+    "store SELECT (named/prepared)": async () =>
+      void (await pool.query({ name: "sel", text: SQL, values: [pick(), "bench"] })),
     "store SELECT, binary result": async () =>
       void (await pool.query({ name: "selb", text: SQL, values: [pick(), "bench"], binary: true } as never)),
-    "1-row INSERT commit": async () =>
-      void (await admin.query("INSERT INTO bench_t VALUES ($1)", [n++])),
+    "1-row INSERT commit": async () => void (await admin.query("INSERT INTO bench_t VALUES ($1)", [n++])),
     "1-row INSERT, synchronous_commit=off": async () =>
       void (await admin.query("INSERT INTO bench_t2 VALUES ($1)", [n++])),
   };
@@ -46,8 +49,13 @@ try {
             }
           }
         : op;
-      const s = await measure(real, { concurrency: c, durationMs: 2000, warmupMs: 300 });
-      console.log(`c${c}\t${name.padEnd(38)}\t${s.perSec.toFixed(0).padStart(7)}/s\tmean ${s.meanMs.toFixed(3)}\tp50 ${s.p50Ms.toFixed(3)}\tp99 ${s.p99Ms.toFixed(3)}`);
+      const s = await measure(real, {
+        concurrency: c,
+        durationMs: 2000,
+        warmupMs: 300,
+        pgCpuUs: server.pgCpuUs,
+      });
+      line(`c${c} ${name}`, s);
     }
   }
 } finally {

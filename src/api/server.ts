@@ -3,16 +3,17 @@
  * headers, a 64 KiB body limit. Routes only validate, call a service and map errors.
  */
 import helmet from "@fastify/helmet";
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyRequest } from "fastify";
 import type { AuditLog } from "../audit/types.js";
 import { GuidvaultError } from "../errors/index.js";
 import type { Logger } from "../log/logger.js";
 import type { Orchestrator } from "../orchestrator/types.js";
-import type { StateStore } from "../state-store/types.js";
+import type { ApiToken, StateStore } from "../state-store/types.js";
 import type { TokenService } from "../tokens/service.js";
 import { bearerToken, createAuthenticator } from "./auth.js";
 import { sendProblem, toProblem } from "./problem.js";
 import type { CredentialServiceLike } from "./routes/credentials.js";
+import { registerAppRoutes } from "./routes/apps.js";
 import { registerAuditRoutes } from "./routes/audit.js";
 import { registerCredentialRoutes } from "./routes/credentials.js";
 import { registerOpenApiRoute } from "./routes/openapi.js";
@@ -33,6 +34,11 @@ export interface ApiDeps {
   apps: { list(): ReadonlyArray<{ name: string }>; get(name: string): unknown };
   /** Extra plugins (the web UI) registered after the API routes. */
   extend?: (app: FastifyInstance) => Promise<void>;
+  /**
+   * Session authentication (the web UI's cookie, src/ui), tried for `/api` requests that carry
+   * no Authorization header: returns the principal, or undefined when the request has no session.
+   */
+  sessionAuth?: (req: FastifyRequest) => Promise<ApiToken | undefined>;
 }
 
 /** Builds the Fastify app (not listening). */
@@ -40,9 +46,8 @@ export async function createApiServer(deps: ApiDeps): Promise<FastifyInstance> {
   const app: FastifyInstance = Fastify({
     loggerInstance: deps.logger.child({ component: "api" }) as unknown as FastifyBaseLogger,
     bodyLimit: BODY_LIMIT,
-    maxParamLength: 200,
+    routerOptions: { maxParamLength: 200 },
     trustProxy: false,
-    disableRequestLogging: false,
   });
   await app.register(helmet, {
     contentSecurityPolicy: {
@@ -79,6 +84,13 @@ export async function createApiServer(deps: ApiDeps): Promise<FastifyInstance> {
   app.addHook("onRequest", async (req) => {
     if (!req.url.startsWith("/api/") || req.url === "/api/v1/openapi.json") return;
     if (req.principal) return; // set by another auth method (UI session)
+    if (req.headers.authorization === undefined && deps.sessionAuth) {
+      const principal = await deps.sessionAuth(req);
+      if (principal) {
+        req.principal = principal;
+        return;
+      }
+    }
     req.principal = await authenticate(req, bearerToken(req));
   });
 
@@ -87,6 +99,7 @@ export async function createApiServer(deps: ApiDeps): Promise<FastifyInstance> {
   registerCredentialRoutes(app, deps);
   registerWorkflowRoutes(app, deps);
   registerAuditRoutes(app, deps);
+  registerAppRoutes(app, deps);
   if (deps.extend) await deps.extend(app);
   return app;
 }

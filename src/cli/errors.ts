@@ -69,7 +69,8 @@ const HINTS: Readonly<Record<string, string>> = {
     "use the GUIDVAULT_MASTER_KEY (or <data dir>/master.key) this data was created with; nothing was changed",
   INTEGRITY_ERROR:
     "stored key material failed authentication (edited, moved, or written under another key); restore it from a backup",
-  CONFLICT: "another process holds the resource (e.g. a KEK rotation is running); wait for it to finish, then rerun",
+  CONFLICT:
+    "another process holds the resource (e.g. a KEK rotation is running); wait for it to finish, then rerun",
   ACCESS_DENIED: "the accessor may not use this credential",
 };
 
@@ -104,7 +105,9 @@ export function formatError(err: unknown, debug: boolean): FormattedError {
   const masked = maskError(err);
   const cli = err instanceof CliError ? err : undefined;
   const exitCode = cli?.exitCode ?? exitCodeFor(masked.code);
-  const hint = cli ? cli.hint : (hintFor(masked.code) ?? (exitCode === EXIT.FAILURE ? DEFAULT_HINT : undefined));
+  const hint = cli
+    ? cli.hint
+    : (hintFor(masked.code) ?? (exitCode === EXIT.FAILURE ? DEFAULT_HINT : undefined));
   const lines = [`error [${masked.code}]: ${masked.message}`];
   if (hint) lines.push(`hint: ${masker.mask(hint)}`);
   if (debug && masked.stack) lines.push(masked.stack);

@@ -4,8 +4,19 @@
  * the first SIGINT only aborts a signal, so the command stops at a safe point (between KEK
  * rotation batches, between `audit tail --follow` polls), closes the core and reports; a second
  * SIGINT restores the default behaviour and delivers the signal to it.
+ *
+ * Ctrl-C in a terminal signals the whole foreground process group, which includes an embedded
+ * PostgreSQL this command started: that server then shuts down too, the open batch is rolled
+ * back, and the command ends as interrupted (resumable) rather than "between batches".
  */
 import { CliError, EXIT } from "./errors.js";
+
+let requested = false;
+
+/** True once a SIGINT arrived inside {@link withInterrupt} in this process. */
+export function interruptRequested(): boolean {
+  return requested;
+}
 
 /** The abort reason of an interrupted command. */
 export function interruptedError(): CliError {
@@ -20,7 +31,10 @@ export function interruptedError(): CliError {
  * @example
  * await withInterrupt((signal) => core.secretStore.rotateKek({ signal }));
  */
-export async function withInterrupt<R>(fn: (signal: AbortSignal) => Promise<R>, onInterrupt?: () => void): Promise<R> {
+export async function withInterrupt<R>(
+  fn: (signal: AbortSignal) => Promise<R>,
+  onInterrupt?: () => void,
+): Promise<R> {
   const controller = new AbortController();
   const saved = process.listeners("SIGINT");
   let restored = false;
@@ -32,6 +46,7 @@ export async function withInterrupt<R>(fn: (signal: AbortSignal) => Promise<R>, 
   };
   const handler = () => {
     if (!controller.signal.aborted) {
+      requested = true;
       onInterrupt?.();
       controller.abort(interruptedError());
       return;

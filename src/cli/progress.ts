@@ -81,7 +81,9 @@ export function createProgress(
   let last: [number, number] | undefined;
   let printed: [number, number] | undefined;
   const print = (done: number, total: number) => {
-    stream.write(`${opts.label}: ${formatCount(done)}/${formatCount(total)} ${opts.unit} (${formatCount(rate(done))}/s)\n`);
+    stream.write(
+      `${opts.label}: ${formatCount(done)}/${formatCount(total)} ${opts.unit} (${formatCount(rate(done))}/s)\n`,
+    );
     printed = [done, total];
     lastLine = Date.now();
   };

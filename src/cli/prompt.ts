@@ -17,7 +17,10 @@ export async function readAll(input: NodeJS.ReadableStream, limit: number): Prom
     if (size > limit) {
       for (const c of chunks) c.fill(0);
       buf.fill(0);
-      throw new GuidvaultError("PAYLOAD_TOO_LARGE", `stdin holds more than ${limit} bytes; a secret half is at most that`);
+      throw new GuidvaultError(
+        "PAYLOAD_TOO_LARGE",
+        `stdin holds more than ${limit} bytes; a secret half is at most that`,
+      );
     }
     chunks.push(buf);
   }
@@ -46,12 +49,13 @@ export function parseSecretHalf(bytes: Buffer): Record<string, unknown> {
     );
   }
   if (value === null || typeof value !== "object" || Array.isArray(value)) {
-    throw new GuidvaultError("CREDENTIAL_INVALID", "stdin must hold a JSON object, e.g. {\"password\": \"...\"}");
+    throw new GuidvaultError("CREDENTIAL_INVALID", 'stdin must hold a JSON object, e.g. {"password": "..."}');
   }
   return value as Record<string, unknown>;
 }
 
-const PASTE_MARKERS = /\u001b\[20[01]~/g;
+/** Bracketed-paste markers a terminal wraps pasted text in (ESC [200~ ... ESC [201~). */
+const PASTE_MARKERS = new RegExp(`${String.fromCharCode(27)}\\[20[01]~`, "g");
 
 /**
  * Asks for a value on a terminal without echoing it (raw mode). Backspace deletes, Ctrl-U clears,
@@ -84,7 +88,8 @@ export async function promptHidden(io: CliIo, question: string): Promise<string>
           return finish(new CliError("INTERRUPTED", "interrupted", undefined, EXIT.INTERRUPTED));
         }
         if (ch === "\u0004") {
-          if (value.length === 0) return finish(new CliError("ABORTED", "no value entered", undefined, EXIT.USAGE));
+          if (value.length === 0)
+            return finish(new CliError("ABORTED", "no value entered", undefined, EXIT.USAGE));
           return finish();
         }
         if (ch === "\u007f" || ch === "\b") value.pop();
@@ -98,7 +103,11 @@ export async function promptHidden(io: CliIo, question: string): Promise<string>
 
 /** Asks a question on the terminal with echo and returns the trimmed answer. */
 export async function promptLine(io: CliIo, question: string): Promise<string> {
-  const rl = readline.createInterface({ input: io.stdin, output: io.stderr, terminal: Boolean(io.stdin.isTTY) });
+  const rl = readline.createInterface({
+    input: io.stdin,
+    output: io.stderr,
+    terminal: Boolean(io.stdin.isTTY),
+  });
   try {
     return (await rl.question(question)).trim();
   } finally {

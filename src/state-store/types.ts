@@ -94,7 +94,10 @@ export interface StateStore {
   /** @returns undefined when absent */
   getWorkflow(id: string): Promise<WorkflowConfig | undefined>;
   listWorkflows(tenant: string): Promise<WorkflowConfig[]>;
-  updateWorkflow(id: string, patch: Partial<Pick<WorkflowConfig, "config" | "schedule" | "credentialGuid">>): Promise<WorkflowConfig>;
+  updateWorkflow(
+    id: string,
+    patch: Partial<Pick<WorkflowConfig, "config" | "schedule" | "credentialGuid">>,
+  ): Promise<WorkflowConfig>;
   /** Workflows whose schedule is set and not paused. */
   listScheduledWorkflows(): Promise<WorkflowConfig[]>;
 
@@ -108,11 +111,20 @@ export interface StateStore {
   /** Sets the run's output folder. */
   setOutputDir(id: string, dir: string): Promise<void>;
   /** Final state; `error` must already be masked. */
-  finishRun(id: string, status: "succeeded" | "failed", error?: { code: string; detail: string }): Promise<void>;
+  finishRun(
+    id: string,
+    status: "succeeded" | "failed",
+    error?: { code: string; detail: string },
+  ): Promise<void>;
   /** True when run `runId` of workflow `workflowId` is running and that workflow references `guid` (access rule). */
   isRunAllowed(guid: string, tenant: string, workflowId: string, runId: string): Promise<boolean>;
 
-  createToken(t: { tenant: string; role: ApiToken["role"]; name: string; tokenHash: Buffer }): Promise<ApiToken>;
+  createToken(t: {
+    tenant: string;
+    role: ApiToken["role"];
+    name: string;
+    tokenHash: Buffer;
+  }): Promise<ApiToken>;
   findTokenByHash(tokenHash: Buffer): Promise<ApiToken | undefined>;
   countTokens(): Promise<number>;
 

@@ -1,0 +1,4 @@
+/** Entry point of `npm start`: all roles in one process. */
+import { runProcess } from "./main.js";
+
+await runProcess("all");

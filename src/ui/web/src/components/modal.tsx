@@ -1,0 +1,31 @@
+/** A modal dialog on the native `<dialog>` element (focus kept inside, Escape closes). */
+import { type ReactNode, useEffect, useId, useRef } from "react";
+
+/** Props of {@link Modal}. */
+export interface ModalProps {
+  title: string;
+  onClose: () => void;
+  children: ReactNode;
+}
+
+/** The modal: opens on mount, calls `onClose` when closed by Escape or the Close button. */
+export function Modal({ title, onClose, children }: ModalProps) {
+  const ref = useRef<HTMLDialogElement>(null);
+  const id = useId();
+  useEffect(() => {
+    const d = ref.current;
+    if (d && !d.open) d.showModal();
+    return () => d?.close();
+  }, []);
+  return (
+    <dialog ref={ref} className="modal" aria-labelledby={id} onClose={onClose}>
+      <div className="modal-head">
+        <h2 id={id}>{title}</h2>
+        <button type="button" className="btn btn-quiet btn-small" onClick={() => ref.current?.close()}>
+          Close
+        </button>
+      </div>
+      {children}
+    </dialog>
+  );
+}

@@ -1,0 +1,159 @@
+/**
+ * Bad input through the HTTP API: hostile ids (case 005), tokens in logs and audit (case 010),
+ * check-and-set on rotation (case 011), body limits and malformed JSON. Every refusal is a
+ * problem+json 4xx with a stable code, and the server keeps serving.
+ */
+import fs from "node:fs/promises";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { canaryForms, sweepBuffers } from "../helpers/canary.js";
+import { adminQuery } from "../helpers/core.js";
+import { startTestRuntime, type TestRuntime } from "../helpers/runtime.js";
+
+let t: TestRuntime;
+let guid: string;
+
+beforeAll(async () => {
+  t = await startTestRuntime();
+  const res = await t.api.post("/api/v1/credentials", {
+    app: "postgres",
+    authType: "basic",
+    values: { host: "127.0.0.1", port: 5432, database: "postgres", username: "someone", password: "api-input-password-1" },
+  });
+  expect(res.status).toBe(201);
+  guid = res.body.guid as string;
+});
+afterAll(async () => {
+  await t?.close();
+});
+
+function expectProblem(res: { status: number; headers: Headers; body: Record<string, unknown> }, status: number[], code?: string) {
+  expect(status).toContain(res.status);
+  expect(res.headers.get("content-type")).toContain("application/problem+json");
+  expect(res.body).toMatchObject({ status: res.status, type: expect.any(String), title: expect.any(String), detail: expect.any(String) });
+  if (code) expect(res.body.code).toBe(code);
+  expect(JSON.stringify(res.body)).not.toMatch(/at .*\.ts:\d+/); // no stack trace
+}
+
+describe("case 005: hostile identifiers are refused before any lookup", () => {
+  const hostile = [
+    "../../etc/passwd",
+    "%2e%2e%2f%2e%2e%2fsecrets",
+    "abc'; DROP TABLE x;--",
+    "a".repeat(10_000),
+    "abc%00def",
+    "%F0%9F%94%91%F0%9F%94%91",
+  ];
+  const routes = [
+    (id: string) => `/api/v1/credentials/${id}`,
+    (id: string) => `/api/v1/workflows/${id}`,
+    (id: string) => `/api/v1/runs/${id}`,
+    (id: string) => `/api/v1/workflows/${id}/runs`,
+  ];
+  const cases = routes.flatMap((route) =>
+    hostile.map((h) => {
+      const raw = h.includes("%") ? h : encodeURIComponent(h);
+      return [route(raw).slice(0, 70), route(raw)] as const;
+    }),
+  );
+  it.each(cases)("GET %s -> 400/404 problem", async (_label, url) => {
+    const res = await t.api.get(url);
+    expectProblem(res, [400, 404]);
+    expect(["INVALID_ID", "NOT_FOUND"]).toContain(res.body.code);
+  });
+
+  it("refuses hostile ids in bodies and keeps serving", async () => {
+    const res = await t.api.post("/api/v1/workflows", { app: "postgres", credential_guid: "../../etc/passwd", config: {} });
+    expectProblem(res, [400], "INVALID_ID");
+    const ok = await t.api.get(`/api/v1/credentials/${guid}`);
+    expect(ok.status).toBe(200);
+  });
+
+  it("another tenant's GUID looks like an unknown one", async () => {
+    const { token } = await t.runtime.tokens.create({ tenant: "other", role: "admin", name: "other tenant" });
+    const res = await t.api.get(`/api/v1/credentials/${guid}`, { authorization: `Bearer ${token}` });
+    expectProblem(res, [404], "CREDENTIAL_NOT_FOUND");
+  });
+});
+
+describe("request validation", () => {
+  it("malformed JSON -> 400 BAD_REQUEST", async () => {
+    const res = await t.api.request("POST", "/api/v1/credentials", "{not json", {});
+    expectProblem(res, [400], "BAD_REQUEST");
+  });
+  it("a body over 64 KiB -> 413 PAYLOAD_TOO_LARGE", async () => {
+    const res = await t.api.post("/api/v1/credentials", { app: "postgres", authType: "basic", values: { password: "x".repeat(70_000) } });
+    expectProblem(res, [413], "PAYLOAD_TOO_LARGE");
+  });
+  it("unknown fields are refused and the values are not echoed", async () => {
+    const res = await t.api.post("/api/v1/credentials", {
+      app: "postgres",
+      authType: "basic",
+      values: { host: "h", port: 5432, database: "d", username: "u", password: "echo-me-not-123456", color: "blue" },
+    });
+    expectProblem(res, [400, 422]);
+    expect(res.text).not.toContain("echo-me-not-123456");
+  });
+  it("an unknown app -> 422 CONFIG_INVALID", async () => {
+    const res = await t.api.post("/api/v1/credentials", { app: "nope", authType: "basic", values: { password: "x-long-enough" } });
+    expectProblem(res, [422], "CONFIG_INVALID");
+  });
+  it("serves the OpenAPI document without a token", async () => {
+    const res = await t.api.get("/api/v1/openapi.json", { authorization: "" });
+    expect(res.status).toBe(200);
+    expect(res.body.openapi).toBe("3.1.0");
+    expect(Object.keys(res.body.paths as object)).toContain("/api/v1/credentials/{guid}");
+  });
+  it("sends security headers", async () => {
+    const res = await t.api.get(`/api/v1/credentials/${guid}`);
+    expect(res.headers.get("content-security-policy")).toContain("default-src 'self'");
+    expect(res.headers.get("x-content-type-options")).toBe("nosniff");
+    expect(res.headers.get("cache-control")).toBe("no-store");
+  });
+});
+
+describe("case 011: check-and-set on rotation", () => {
+  const values = (pw: string) => ({ values: { host: "127.0.0.1", port: 5432, database: "postgres", username: "someone", password: pw } });
+
+  it("a stale If-Match gives 409 CONFLICT and changes nothing; exactly one version is current", async () => {
+    const created = await t.api.post("/api/v1/credentials", { app: "postgres", authType: "basic", ...values("cas-v1-password") });
+    const g = created.body.guid as string;
+    const [a, b] = await Promise.all([
+      t.api.request("PUT", `/api/v1/credentials/${g}`, values("cas-client-a-pw"), { "if-match": '"1"' }),
+      t.api.request("PUT", `/api/v1/credentials/${g}`, values("cas-client-b-pw"), { "if-match": '"1"' }),
+    ]);
+    expect([a.status, b.status].sort()).toEqual([200, 409]);
+    expect((a.status === 409 ? a : b).body.code).toBe("CONFLICT");
+    const d = await t.api.get(`/api/v1/credentials/${g}`);
+    expect(d.headers.get("etag")).toBe('"2"');
+  });
+
+  it("an If-Match the store cannot honour is refused, never ignored", async () => {
+    const res = await t.api.request("PUT", `/api/v1/credentials/${guid}`, values("cas-garbage-pw"), { "if-match": "*, yesterday" });
+    expectProblem(res, [400], "BAD_REQUEST");
+    const d = await t.api.get(`/api/v1/credentials/${guid}`);
+    expect(d.headers.get("etag")).toBe('"1"');
+  });
+});
+
+describe("case 010: API tokens never reach logs or audit events", () => {
+  it("successful and failed requests leave no token in the log file or the audit table", async () => {
+    const wrong = `gvt_wrong_${"Z".repeat(30)}`;
+    const bad = await t.api.get("/api/v1/credentials", { authorization: `Bearer ${wrong}` });
+    expectProblem(bad, [401], "UNAUTHENTICATED");
+    await t.api.post(`/api/v1/credentials/${guid}/test`, {});
+    const log = await fs.readFile(t.logFile);
+    const audit = await adminQuery(t.databaseUrl, "SELECT row_to_json(e)::text AS j FROM audit.event e");
+    const where = [{ where: "log file", data: log }, ...audit.map((r, i) => ({ where: `audit row ${i}`, data: String(r.j) }))];
+    expect(sweepBuffers(where, [t.token, wrong])).toEqual([]);
+    expect(canaryForms(t.token).length).toBeGreaterThan(3);
+    const testAuth = audit.map((r) => JSON.parse(String(r.j))).filter((e) => e.accessor.startsWith("test-auth:"));
+    expect(testAuth.length).toBeGreaterThan(0);
+    expect(testAuth[0].accessor).toMatch(/^test-auth:token:[0-9a-f-]+$/);
+  });
+
+  it("too many failed authentications from one address are rate limited with 429", async () => {
+    let last = 0;
+    for (let i = 0; i < 25; i++) last = (await t.api.get("/api/v1/credentials", { authorization: `Bearer gvt_nope_${i}` })).status;
+    expect(last).toBe(429);
+  });
+});
