@@ -56,7 +56,7 @@ export function percentile(sorted: Float64Array, p: number): number {
 }
 
 /** Busy CPU time of the whole machine (all CPUs) in microseconds from /proc/stat, or NaN. */
-function machineBusyUs(): number {
+export function machineBusyUs(): number {
   try {
     const first = readFileSync("/proc/stat", "utf8").split("\n", 1)[0] ?? "";
     const [user = 0, nice = 0, system = 0, , , irq = 0, softirq = 0] = first
@@ -91,6 +91,25 @@ async function loop(
   };
   await Promise.all(Array.from({ length: concurrency }, worker));
   return { ops, elapsedMs: performance.now() - start };
+}
+
+/**
+ * Share of all CPUs (percent) used by other programs and kernel threads while `fn` ran: machine
+ * busy time minus this process and the PostgreSQL processes.
+ */
+export async function withForeignCpu<T>(pgCpuUs: () => number, fn: () => Promise<T>): Promise<[T, number]> {
+  const t0 = performance.now();
+  const cpu0 = process.cpuUsage();
+  const pg0 = pgCpuUs();
+  const m0 = machineBusyUs();
+  const out = await fn();
+  const cpu = process.cpuUsage(cpu0);
+  const pg = pgCpuUs() - pg0;
+  const ours = cpu.user + cpu.system + (Number.isNaN(pg) ? 0 : pg);
+  const pct =
+    (100 * Math.max(0, machineBusyUs() - m0 - ours)) /
+    ((performance.now() - t0) * 1000 * os.availableParallelism());
+  return [out, pct];
 }
 
 /** Accumulates the segments of one phase (one operation at one concurrency). */

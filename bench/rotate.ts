@@ -10,6 +10,7 @@ import type pg from "pg";
 import type { Core } from "../src/compose.js";
 import { dekAad, KEY_BYTES, packSealed, seal, secretAad } from "../src/secret-store/envelope.js";
 import { createKeyRing } from "../src/secret-store/key-ring.js";
+import { withForeignCpu } from "./load.js";
 import { BENCH_ACCESSOR, BENCH_TENANT, benchSecret, type Seeded } from "./resolve.js";
 
 const BULK_INSERT = `
@@ -65,12 +66,20 @@ export interface RotationStats {
   leftUnderOldKek: number;
   /** Credentials resolved and compared after the rotation. */
   verified: number;
+  /** CPU share used by other programs during the rotation (see load.ts). */
+  foreignCpuPct: number;
 }
 
 /** Times one full KEK rotation and verifies it. */
-export async function timeRotation(core: Core, sample: Seeded[]): Promise<RotationStats> {
+export async function timeRotation(
+  core: Core,
+  sample: Seeded[],
+  pgCpuUs: () => number,
+): Promise<RotationStats> {
   const t0 = performance.now();
-  const result = await core.secretStore.rotateKek({ forceNew: true });
+  const [result, foreignCpuPct] = await withForeignCpu(pgCpuUs, () =>
+    core.secretStore.rotateKek({ forceNew: true }),
+  );
   const seconds = (performance.now() - t0) / 1000;
   const { rows } = await core.db.secretPool.query<{ n: string }>(
     "SELECT count(*) AS n FROM secret.version WHERE kek_id <> $1",
@@ -89,6 +98,7 @@ export async function timeRotation(core: Core, sample: Seeded[]): Promise<Rotati
     deksPerSec: result.rewrapped / seconds,
     leftUnderOldKek,
     verified: sample.length,
+    foreignCpuPct,
   };
 }
 

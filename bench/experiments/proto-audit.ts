@@ -55,7 +55,9 @@ export function protoAudit(pool: pg.Pool, shape: AuditShape, batchMax = 512) {
         const ev = { ...e, seq: prev.seq + 1, time, prevHash: prev.hash };
         const hash = hashEvent(ev);
         [ev.seq, time, ev.tenant, ev.guid, ev.action, ev.accessor, ev.outcome, ev.prevHash, hash].forEach(
-          (v, i) => cols[i]?.push(v),
+          (v, i) => {
+            cols[i]?.push(v);
+          },
         );
         prev = { seq: ev.seq, hash };
       }

@@ -81,7 +81,9 @@ function protoStore(
       tenant,
       version: row.version,
       secret,
-      release: () => releases.forEach((r) => r()),
+      release: () => {
+        for (const r of releases) r();
+      },
     });
   };
   return {

@@ -4,6 +4,7 @@
  */
 import helmet from "@fastify/helmet";
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyRequest } from "fastify";
+import type { AppRegistry } from "../app-sdk/index.js";
 import type { AuditLog } from "../audit/types.js";
 import { GuidvaultError } from "../errors/index.js";
 import type { Logger } from "../log/logger.js";
@@ -31,7 +32,7 @@ export interface ApiDeps {
   orchestrator: Pick<Orchestrator, "startRun" | "syncSchedule">;
   audit: Pick<AuditLog, "query" | "verify">;
   /** Names of installed apps with their auth types and forms (for clients and the UI). */
-  apps: { list(): ReadonlyArray<{ name: string }>; get(name: string): unknown };
+  apps: AppRegistry;
   /** Extra plugins (the web UI) registered after the API routes. */
   extend?: (app: FastifyInstance) => Promise<void>;
   /**

@@ -68,8 +68,8 @@ function osUser(): string {
  * passwords are masked by shape instead: registering a password such as `postgres` would mask
  * that word everywhere and so reveal it, case 008.)
  */
-function registerConfigSecrets(config: Config): void {
-  if (config.masterKey) masker.register(config.masterKey.toString("base64"));
+function registerConfigSecrets(config: Config): Array<() => void> {
+  return config.masterKey ? [masker.register(config.masterKey.toString("base64"))] : [];
 }
 
 /** How long closing the core (audit flush, pools, stopping an embedded server) may take. */
@@ -136,7 +136,7 @@ export function createCliContext(io: CliIo, env: NodeJS.ProcessEnv = process.env
     config() {
       if (!config) {
         config = loadConfig(env);
-        registerConfigSecrets(config);
+        releases.push(...registerConfigSecrets(config));
       }
       return config;
     },

@@ -38,10 +38,10 @@ export function buildProgram(ctx: CliContext): Command {
     "\nExit codes: 0 ok, 1 check failed (audit verify, doctor), 2 usage or bad input, 3 not found,\n" +
       "4 store unavailable / master key mismatch / other failure, 130 interrupted. See docs/cli.md.",
   );
+  // Subcommands copy exitOverride and the output settings when created, so they are set above.
   registerCredentialCommands(program, ctx);
   registerKeyCommands(program, ctx);
   registerAuditCommands(program, ctx);
-  // Subcommands copy exitOverride and the output settings when created, so they are set above.
   registerDoctorCommand(program, ctx);
   return program;
 }
@@ -74,7 +74,7 @@ export async function main(
   } catch (err) {
     if (err instanceof CommanderError) {
       if (err.exitCode === 0) return EXIT.OK;
-      if (err.code === "commander.help" || err.code === "commander.executeSubCommandAsync") return EXIT.USAGE;
+      if (err.code === "commander.help") return EXIT.USAGE; // no subcommand given: help went to stderr
       io.stderr.write("hint: add --help to the command for its usage\n");
       return EXIT.USAGE;
     }

@@ -10,6 +10,7 @@ import { randomUUID } from "node:crypto";
 import fs from "node:fs/promises";
 import path from "node:path";
 import { DBOS } from "@dbos-inc/dbos-sdk";
+import { type AppRegistry, type Credential, createActivityContext, type WorkflowStep } from "../app-sdk/index.js";
 import { GuidvaultError } from "../errors/index.js";
 import { parseUuid } from "../ids/index.js";
 import type { Logger } from "../log/logger.js";
@@ -20,25 +21,6 @@ import { findGuidvaultError, isRetryable, toActivityError } from "./retry.js";
 import { createDbosLogger } from "./dbos-logger.js";
 import { scheduleRunId, syncWorkflowSchedule } from "./schedules.js";
 import type { Orchestrator, ProcessRole, RunInput } from "./types.js";
-
-/** What an activity receives (see src/app-sdk for the app author's view). */
-export interface ActivityContextLike {
-  workflowId: string;
-  runId: string;
-  tenant: string;
-  config: Record<string, unknown>;
-  outputDir: string;
-  getCredentials(): Promise<unknown>;
-  addCounts(counts: Record<string, number>): Promise<void>;
-  logger: Logger;
-  signal: AbortSignal;
-}
-
-/** A step of an app's workflow. */
-export interface AppStep {
-  name: string;
-  run(ctx: never): Promise<void>;
-}
 
 /** Retry policy of activities (DBOS StepConfig). */
 export interface RetryPolicy {
@@ -63,9 +45,9 @@ export interface DbosOrchestratorDeps {
     "getWorkflow" | "createRun" | "getRun" | "markRunning" | "addCounts" | "setOutputDir" | "finishRun" | "listScheduledWorkflows"
   >;
   /** Resolves a credential GUID for an accessor (credential service). */
-  resolveCredential(guid: string, accessor: Accessor): Promise<{ release(): void }>;
+  resolveCredential(guid: string, accessor: Accessor): Promise<Credential & { release(): void }>;
   /** App lookup by name. */
-  apps: { get(name: string): { workflow: { steps: ReadonlyArray<AppStep> } } };
+  apps: Pick<AppRegistry, "get">;
   retry?: Partial<RetryPolicy>;
 }
 
@@ -95,32 +77,31 @@ export async function createDbosOrchestrator(deps: DbosOrchestratorDeps): Promis
     return { ...wf, outputDir };
   }
 
-  async function runActivity(step: AppStep, wf: WorkflowConfig & { outputDir: string }, runId: string): Promise<void> {
-    const held: Array<{ release(): void }> = [];
+  async function runActivity(step: WorkflowStep, wf: WorkflowConfig & { outputDir: string }, runId: string): Promise<void> {
+    const app = deps.apps.get(wf.app);
     const ac = new AbortController();
     const accessor: Accessor = { kind: "run", tenant: wf.tenant, workflowId: wf.id, runId, step: step.name };
-    const ctx: ActivityContextLike = {
+    const { ctx, end } = createActivityContext({
       workflowId: wf.id,
       runId,
       tenant: wf.tenant,
-      config: wf.config,
+      step: step.name,
+      config: app.parseConfig(wf.config) as Record<string, unknown>,
       outputDir: wf.outputDir,
       logger: log.child({ runId, step: step.name }),
       signal: ac.signal,
-      getCredentials: async () => {
-        const c = await deps.resolveCredential(wf.credentialGuid, accessor);
-        held.push(c);
-        return c;
-      },
+      resolve: () => deps.resolveCredential(wf.credentialGuid, accessor),
       addCounts: (counts) => stateStore.addCounts(runId, counts),
-    };
+    });
     try {
-      await step.run(ctx as never);
+      await step.run(ctx);
+      await end("succeeded");
     } catch (err) {
-      throw toActivityError(err); // masked while the credential is still registered
+      const masked = toActivityError(err); // masked while the credential is still registered
+      await end("failed");
+      throw masked;
     } finally {
       ac.abort();
-      for (const c of held) c.release();
     }
   }
 

@@ -6,7 +6,7 @@
  */
 import fs from "node:fs/promises";
 import type { Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import {
   activate,
   type BrowserSession,
@@ -37,6 +37,15 @@ async function step(page: Page, name: string): Promise<void> {
   expect(await unlabelledInputs(page), `unlabelled inputs on ${name}`).toEqual([]);
 }
 
+/** Signs in through the form (a fresh session) unless the page already shows the app. */
+async function signIn(page: Page, path = "/"): Promise<void> {
+  await b.context.clearCookies();
+  await page.goto(`${t.runtime.url}${path}`);
+  await page.getByLabel("API token").fill(t.token);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.getByRole("button", { name: "Sign out" }).waitFor();
+}
+
 /** No form of any secret in the DOM or in any input value. */
 async function expectNoSecretInDom(page: Page, where: string): Promise<void> {
   const canaries = [source.password, source.canary, wrongPassword];
@@ -59,6 +68,10 @@ afterAll(async () => {
   await t?.close();
   await source?.drop();
   if (uiDir) await fs.rm(uiDir, { recursive: true, force: true });
+});
+
+afterEach(async (ctx) => {
+  if (ctx.task.result?.state === "fail" && b) await screenshot(b.page, "FAILED").catch(() => undefined);
 });
 
 describe("web UI", () => {
@@ -201,7 +214,10 @@ describe("web UI", () => {
     const rows = page.locator(".audit-table tbody tr");
     await expect.poll(async () => (await rows.allTextContents()).join("\n")).toContain("resolve");
     const actions = await rows.locator("td:nth-child(3)").allTextContents();
-    for (const a of ["put", "rotate", "test-auth", "resolve"]) expect(actions).toContain(a);
+    for (const a of ["put", "rotate", "resolve"]) expect(actions).toContain(a);
+    const accessors = await rows.locator("td:nth-child(6)").allTextContents();
+    expect(accessors.some((a) => a.startsWith("test-auth:token:"))).toBe(true); // the Test authentication clicks
+    expect(accessors.some((a) => /^run:[0-9a-f]{8}\/extract-/.test(a))).toBe(true); // the run's steps
     expect(await rows.locator("td:nth-child(5)").allTextContents()).toEqual(actions.map(() => guid));
     expect(await rows.locator("a", { hasText: /^[0-9a-f]{8}$/ }).count()).toBeGreaterThan(0); // accessor run links
     await step(page, "audit");
@@ -235,9 +251,7 @@ describe("web UI", () => {
   it("session cookie is httpOnly and SameSite=Strict; state changes need the CSRF header; no session, no API", async () => {
     const page = b.page;
     const base = t.runtime.url as string;
-    await page.goto(`${base}/credentials`);
-    await page.getByLabel("API token").fill(t.token);
-    await page.getByRole("button", { name: "Sign in" }).click();
+    await signIn(page, "/credentials");
     await page.getByRole("heading", { level: 1, name: "Credentials" }).waitFor();
     const cookie = (await b.context.cookies()).find((c) => c.name === "gv_session");
     expect(cookie?.httpOnly).toBe(true);
@@ -279,11 +293,13 @@ describe("web UI", () => {
     });
     expect(created.status).toBe(201);
     const guid = created.body.guid;
-    await page.goto(`${t.runtime.url}/credentials`);
+    await signIn(page, "/credentials");
     const row = page.locator("tbody tr", { hasText: guid });
     await row.waitFor();
 
     await row.getByRole("button", { name: `Rotate ${guid}` }).click();
+    await page.waitForTimeout(500);
+    console.log(b.traffic.consoleErrors, await page.locator("dialog").evaluateAll((d) => d.map((x) => x.outerHTML.slice(0, 300))));
     const dialog = page.getByRole("dialog", { name: "Rotate credential" });
     await dialog.waitFor();
     expect(await unlabelledInputs(page)).toEqual([]);

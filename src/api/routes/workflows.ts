@@ -5,6 +5,7 @@
  */
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import { z } from "zod";
+import type { AppRegistry } from "../../app-sdk/index.js";
 import { GuidvaultError } from "../../errors/index.js";
 import { parseUuid } from "../../ids/index.js";
 import { scheduleSchema } from "../../orchestrator/schedule-spec.js";
@@ -38,10 +39,6 @@ export const updateWorkflowBody = z
 
 /** Optional body of POST /api/v1/workflows/:id/runs. */
 export const startRunBody = z.object({ credentials: inlineCredentials.optional() }).strict();
-
-interface AppLike {
-  configSchema?: { safeParse(v: unknown): { success: boolean; data?: unknown; error?: { issues: Array<{ path: PropertyKey[]; message: string }> } } };
-}
 
 /** Renders a workflow for clients. */
 export function workflowView(w: WorkflowConfig) {
@@ -77,17 +74,11 @@ export interface WorkflowRouteDeps {
   credentials: CredentialServiceLike;
   stateStore: StateStore;
   orchestrator: Pick<Orchestrator, "startRun" | "syncSchedule">;
-  apps: { get(name: string): unknown };
+  apps: Pick<AppRegistry, "get">;
 }
 
 function validateConfig(deps: WorkflowRouteDeps, appName: string, config: Record<string, unknown>): Record<string, unknown> {
-  const app = deps.apps.get(appName) as AppLike;
-  const parsed = app.configSchema?.safeParse(config);
-  if (parsed && !parsed.success) {
-    const why = (parsed.error?.issues ?? []).map((i) => `${i.path.join(".") || "config"}: ${i.message}`).join("; ");
-    throw new GuidvaultError("CONFIG_INVALID", `workflow config invalid: ${why}`);
-  }
-  return (parsed?.data as Record<string, unknown> | undefined) ?? config;
+  return deps.apps.get(appName).parseConfig(config) as Record<string, unknown>;
 }
 
 async function ownWorkflow(deps: WorkflowRouteDeps, req: FastifyRequest, idIn: unknown): Promise<WorkflowConfig> {

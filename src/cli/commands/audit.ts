@@ -52,11 +52,16 @@ async function tail(
     if (!opts.follow) return;
     let after = last.at(-1)?.seq ?? (await core.audit.query({ descending: true, limit: 1 }))[0]?.seq ?? 0;
     await withInterrupt(async (signal) => {
-      while (!signal.aborted && !ctx.stdoutClosed()) {
-        const events = await core.audit.query({ afterSeq: after, limit: PAGE });
-        for (const e of events) await ctx.out(render(e, json));
-        after = events.at(-1)?.seq ?? after;
-        if (events.length < PAGE) await sleep(FOLLOW_INTERVAL_MS, signal);
+      try {
+        while (!signal.aborted && !ctx.stdoutClosed()) {
+          const events = await core.audit.query({ afterSeq: after, limit: PAGE });
+          for (const e of events) await ctx.out(render(e, json));
+          after = events.at(-1)?.seq ?? after;
+          if (events.length < PAGE) await sleep(FOLLOW_INTERVAL_MS, signal);
+        }
+      } catch (err) {
+        // Ctrl-C in a terminal may also have stopped an embedded server this command started.
+        if (!signal.aborted) throw err;
       }
     });
   });

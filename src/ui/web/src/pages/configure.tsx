@@ -84,19 +84,17 @@ function TestAuth({ guid }: { guid: string }) {
       <button type="button" className="btn" onClick={run} disabled={busy}>
         {busy ? "Testing..." : "Test authentication"}
       </button>
-      <div aria-live="polite">
-        {result?.ok && (
-          <Notice kind="success" live={false}>
-            <strong>Authentication succeeded.</strong> {result.message}
-          </Notice>
-        )}
-        {result && !result.ok && (
-          <div className="notice notice-error" role="alert">
-            <p className="notice-title">Authentication failed</p>
-            <p className="notice-detail">{result.message}</p>
-          </div>
-        )}
-      </div>
+      {result?.ok && (
+        <Notice kind="success">
+          <strong>Authentication succeeded.</strong> {result.message}
+        </Notice>
+      )}
+      {result && !result.ok && (
+        <div className="notice notice-error" role="alert">
+          <p className="notice-title">Authentication failed</p>
+          <p className="notice-detail">{result.message}</p>
+        </div>
+      )}
       <ErrorBox error={error} title="Could not test authentication" />
     </section>
   );
