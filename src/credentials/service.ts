@@ -4,11 +4,13 @@
  * both into one credential, and refuses anything partial (case 004). See docs/apps.md.
  */
 import { patchValues } from "../app-sdk/credential.js";
-import type { AnyApp } from "../app-sdk/define-app.js";
+import type { AnyApp, TestAuthResult } from "../app-sdk/define-app.js";
 import type { AppRegistry } from "../app-sdk/registry.js";
+import type { AuditLog } from "../audit/types.js";
 import { GuidvaultError, isGuidvaultError } from "../errors/index.js";
 import { parseTenant, parseUuid } from "../ids/index.js";
 import { maskError, masker, scrubError } from "../redact/index.js";
+import { accessorString } from "../secret-store/backends/postgres.js";
 import type { Accessor, CredentialMetadata, ResolvedSecret, SecretStore } from "../secret-store/types.js";
 import type { CredentialConfig, StateStore } from "../state-store/types.js";
 import type { CredentialDescription, CredentialService, ResolvedCredential } from "./types.js";
@@ -21,6 +23,8 @@ export interface CredentialServiceDeps {
     "saveCredentialConfig" | "getCredentialConfig" | "listCredentialConfigs" | "deleteCredentialConfig"
   >;
   apps: Pick<AppRegistry, "get">;
+  /** When given, each testAuth call appends a `test-auth` event with its outcome (`ok`/`failed`). */
+  audit?: Pick<AuditLog, "append">;
 }
 
 /** Re-reads of the credential config while a rotation is between its two writes. */
@@ -298,20 +302,31 @@ export function createCredentialService(deps: CredentialServiceDeps): Credential
     },
 
     async testAuth(guid, accessor) {
-      const { cred, app } = await resolveWithApp(guid, testAuthAccessor(accessor));
+      const a = testAuthAccessor(accessor);
+      const { cred, app } = await resolveWithApp(guid, a);
+      let result: TestAuthResult;
       try {
         const r = await app.testAuth(cred, {});
-        return { ok: r.ok === true, message: masker.mask(String(r.message)) };
+        result = { ok: r.ok === true, message: masker.mask(String(r.message)) };
       } catch (err) {
         // Masked while the values are still registered.
         if (isGuidvaultError(err) && err.code !== "AUTH_FAILED") {
           scrubError(err);
           throw err;
         }
-        return { ok: false, message: maskError(err).message };
+        result = { ok: false, message: maskError(err).message };
       } finally {
         cred.release();
       }
+      const outcome = result.ok ? "ok" : "failed";
+      await deps.audit?.append({
+        tenant: a.tenant,
+        guid: cred.guid,
+        action: "test-auth",
+        accessor: accessorString(a),
+        outcome,
+      });
+      return result;
     },
 
     async fetchMetadata(guid, request, accessor) {

@@ -297,8 +297,15 @@ describe("web UI", () => {
     const row = page.locator("tbody tr", { hasText: guid });
     await row.waitFor();
 
+    await page.evaluate(() => {
+      (window as unknown as { log: string[] }).log = [];
+      new MutationObserver((muts) => {
+        for (const m of muts) for (const n of [...m.addedNodes, ...m.removedNodes]) (window as unknown as { log: string[] }).log.push(`${m.addedNodes.length ? "add" : "rm"} ${(n as Element).outerHTML?.slice(0, 80)}`);
+      }).observe(document.body, { childList: true, subtree: true });
+    });
     await row.getByRole("button", { name: `Rotate ${guid}` }).click();
     await page.waitForTimeout(500);
+    console.log(await page.evaluate(() => (window as unknown as { log: string[] }).log));
     console.log(b.traffic.consoleErrors, await page.locator("dialog").evaluateAll((d) => d.map((x) => x.outerHTML.slice(0, 300))));
     const dialog = page.getByRole("dialog", { name: "Rotate credential" });
     await dialog.waitFor();

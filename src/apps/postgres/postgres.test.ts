@@ -65,6 +65,13 @@ describe("postgres app: testAuth and fetchMetadata", () => {
     expect(r.message).toContain(src.username);
     expect(r.message).not.toContain(src.canary);
     expect(r.message).not.toContain(CASE_001_PASSWORD);
+    const events = await core.audit.query({ guid });
+    expect(events.map((e) => [e.action, e.accessor, e.outcome])).toContainEqual([
+      "test-auth",
+      "test-auth:token:test",
+      "ok",
+    ]);
+    expect(events.map((e) => e.action)).toContain("resolve");
   });
 
   it("a wrong password fails clearly, naming host and user, never a password", async () => {
