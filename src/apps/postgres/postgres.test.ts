@@ -43,6 +43,7 @@ describe("postgres app: testAuth and fetchMetadata", () => {
       secretStore: core.secretStore,
       stateStore: core.stateStore,
       apps: createAppRegistry([postgresApp]),
+      audit: core.audit,
     });
   });
   afterAll(async () => {
