@@ -51,13 +51,20 @@ export interface Runtime {
 export async function startRuntime(config: Config, opts: RuntimeOptions = {}): Promise<Runtime> {
   const role = opts.role ?? "all";
   const core = await createCore(config, opts);
-  const closers: Array<() => Promise<void>> = [() => core.close()];
-  const closeAll = async () => {
-    for (const c of closers.reverse()) await c().catch((err) => core.logger.error({ err }, "shutdown step failed"));
+  const closers: Array<[string, () => Promise<void>]> = [["core", () => core.close()]];
+  let closing: Promise<void> | undefined;
+  const closeAll = () => {
+    closing ??= (async () => {
+      for (const [name, close] of closers.reverse()) {
+        core.logger.debug({ part: name }, "stopping");
+        await close().catch((err) => core.logger.error({ err, part: name }, "shutdown step failed"));
+      }
+    })();
+    return closing;
   };
   try {
     const apps = createAppRegistry([postgresApp, ...(opts.extraApps ?? [])]);
-    const credentials = createCredentialService({ secretStore: core.secretStore, stateStore: core.stateStore, apps });
+    const credentials = createCredentialService({ secretStore: core.secretStore, stateStore: core.stateStore, apps, audit: core.audit });
     core.secretStore.setAccessPolicy(createAccessPolicy(core.stateStore));
     const orchestrator = await createDbosOrchestrator({
       systemDatabaseUrl: core.db.adminUrl,
@@ -69,7 +76,7 @@ export async function startRuntime(config: Config, opts: RuntimeOptions = {}): P
       apps,
       retry: opts.retry,
     });
-    closers.push(() => orchestrator.close());
+    closers.push(["orchestrator", () => orchestrator.close()]);
     const tokens = createTokenService({ stateStore: core.stateStore });
     const boot = role === "worker" ? undefined : await tokens.bootstrap(config.bootstrapToken);
     let url: string | undefined;
@@ -101,7 +108,7 @@ export async function startRuntime(config: Config, opts: RuntimeOptions = {}): P
           if (opts.extendApi) await opts.extendApi(app, runtime);
         },
       });
-      closers.push(() => api.close());
+      closers.push(["api", () => api.close()]);
       await api.listen({ port: config.port, host: config.host });
       const addr = api.server.address();
       const port = typeof addr === "object" && addr ? addr.port : config.port;

@@ -61,7 +61,7 @@ export function createAuthenticator(tokens: TokenService, limiter = createFailed
 /** Throws `ACCESS_DENIED` unless the request's principal has at least `role`. */
 export function requireRole(req: FastifyRequest, role: TokenRole): ApiToken {
   const p = req.principal;
-  if (!p) throw new GuidvaultError("UNAUTHENTICATED", "a valid bearer token is required");
+  if (!p) throw new GuidvaultError("UNAUTHENTICATED", "authentication required: send a valid API token in the Authorization header");
   if (!roleAtLeast(p.role, role)) throw new GuidvaultError("ACCESS_DENIED", `this action needs the ${role} role; the token has ${p.role}`);
   return p;
 }

@@ -23,6 +23,9 @@ import { registerWorkflowRoutes } from "./routes/workflows.js";
 /** Request body limit (bytes). */
 export const BODY_LIMIT = 64 * 1024;
 
+/** Routes answered without authentication. */
+const PUBLIC_ROUTES = new Set(["/api/v1/openapi.json", "/api/v1/health"]);
+
 /** Services the API calls. */
 export interface ApiDeps {
   logger: Logger;
@@ -83,7 +86,7 @@ export async function createApiServer(deps: ApiDeps): Promise<FastifyInstance> {
 
   const authenticate = createAuthenticator(deps.tokens);
   app.addHook("onRequest", async (req) => {
-    if (!req.url.startsWith("/api/") || req.url === "/api/v1/openapi.json") return;
+    if (!req.url.startsWith("/api/") || PUBLIC_ROUTES.has(req.url)) return;
     if (req.principal) return; // set by another auth method (UI session)
     if (req.headers.authorization === undefined && deps.sessionAuth) {
       const principal = await deps.sessionAuth(req);

@@ -59,6 +59,8 @@ export interface AuditLog {
   append(events: AuditEventInput | AuditEventInput[]): Promise<void>;
   /** Reads events in seq order. */
   query(q?: AuditQuery): Promise<AuditEvent[]>;
+  /** Time of the last allowed resolution of each GUID (GUIDs never resolved are absent). */
+  lastAccess(guids: string[]): Promise<Map<string, Date>>;
   /** Recomputes the whole chain; names the first bad seq. `onProgress` gets (checked, total). */
   verify(onProgress?: (checked: number, total: number) => void): Promise<AuditVerifyResult>;
   /** Waits for queued events and stops the writer. */

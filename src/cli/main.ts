@@ -12,6 +12,8 @@ import { registerAuditCommands } from "./commands/audit.js";
 import { registerCredentialCommands } from "./commands/credentials.js";
 import { registerDoctorCommand } from "./commands/doctor.js";
 import { registerKeyCommands } from "./commands/keys.js";
+import { registerProcessCommands } from "./commands/process.js";
+import { registerTokenCommands } from "./commands/tokens.js";
 import { type CliContext, type CliIo, createCliContext } from "./context.js";
 import { CliError, EXIT, formatError } from "./errors.js";
 import { interruptRequested } from "./interrupt.js";
@@ -43,6 +45,8 @@ export function buildProgram(ctx: CliContext): Command {
   registerKeyCommands(program, ctx);
   registerAuditCommands(program, ctx);
   registerDoctorCommand(program, ctx);
+  registerTokenCommands(program, ctx);
+  registerProcessCommands(program, ctx);
   return program;
 }
 

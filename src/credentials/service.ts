@@ -10,7 +10,7 @@ import type { AuditLog } from "../audit/types.js";
 import { GuidvaultError, isGuidvaultError } from "../errors/index.js";
 import { parseTenant, parseUuid } from "../ids/index.js";
 import { maskError, masker, scrubError } from "../redact/index.js";
-import { accessorString } from "../secret-store/backends/postgres.js";
+import { accessorString } from "../secret-store/accessor.js";
 import type { Accessor, CredentialMetadata, ResolvedSecret, SecretStore } from "../secret-store/types.js";
 import type { CredentialConfig, StateStore } from "../state-store/types.js";
 import type { CredentialDescription, CredentialService, ResolvedCredential } from "./types.js";

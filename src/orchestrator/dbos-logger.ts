@@ -22,7 +22,7 @@ function text(entry: unknown): string {
 export function createDbosLogger(logger: Logger): DbosLogSink {
   const l = logger.child({ component: "dbos" });
   return {
-    info: (e) => l.info(text(e)),
+    info: (e) => l.debug(text(e)), // DBOS narrates start-up at info; keep it out of the default log
     debug: (e) => l.debug(text(e)),
     warn: (e) => l.warn(text(e)),
     error: (e) => (e instanceof Error ? l.error({ err: maskError(e) }, maskError(e).message) : l.error(text(e))),

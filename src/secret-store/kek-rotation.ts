@@ -5,6 +5,7 @@
  * `secret.kek_rotation` and resumed by the next call.
  */
 import type pg from "pg";
+import { withClient } from "../db/client.js";
 import { GuidvaultError } from "../errors/index.js";
 import { dekAad, open, packSealed, seal, unpackSealed } from "./envelope.js";
 import type { KeyRing } from "./key-ring.js";
@@ -32,8 +33,7 @@ const ROTATION_LOCK = 0x67760002; // advisory lock id: one rotation at a time
 export async function rotateKek(opts: KekRotationOptions): Promise<KekRotationResult> {
   const { pool, ring } = opts;
   const batchSize = opts.batchSize ?? 2000;
-  const lock = await pool.connect();
-  try {
+  return withClient(pool, "secret store", async (lock) => {
     const { rows: got } = await lock.query<{ ok: boolean }>("SELECT pg_try_advisory_lock($1) AS ok", [ROTATION_LOCK]);
     if (!got[0]?.ok) throw new GuidvaultError("CONFLICT", "another KEK rotation is running");
     try {
@@ -109,7 +109,5 @@ export async function rotateKek(opts: KekRotationOptions): Promise<KekRotationRe
     } finally {
       await lock.query("SELECT pg_advisory_unlock($1)", [ROTATION_LOCK]).catch(() => {});
     }
-  } finally {
-    lock.release();
-  }
+  });
 }

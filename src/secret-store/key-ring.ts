@@ -4,6 +4,7 @@
  */
 import { randomBytes } from "node:crypto";
 import type pg from "pg";
+import { withTransaction } from "../db/client.js";
 import { GuidvaultError } from "../errors/index.js";
 import { KEY_BYTES, kekAad, open, packSealed, seal, unpackSealed } from "./envelope.js";
 
@@ -56,20 +57,11 @@ export function createKeyRing(pool: pg.Pool, masterKey: Buffer): KeyRing {
       (await c.query<{ id: string; wrapped: Buffer; is_primary: boolean }>("SELECT id, wrapped, is_primary FROM secret.kek")).rows;
     let rows = await read(pool);
     if (!rows.some((r) => r.is_primary)) {
-      const client = await pool.connect();
-      try {
-        await client.query("BEGIN");
+      rows = await withTransaction(pool, "secret store", async (client) => {
         await client.query("SELECT pg_advisory_xact_lock($1)", [FIRST_KEK_LOCK]);
-        rows = await read(client);
-        if (!rows.some((r) => r.is_primary)) await insertPrimary(client);
-        await client.query("COMMIT");
-        rows = await read(client);
-      } catch (err) {
-        await client.query("ROLLBACK").catch(() => {});
-        throw err;
-      } finally {
-        client.release();
-      }
+        if (!(await read(client)).some((r) => r.is_primary)) await insertPrimary(client);
+        return read(client);
+      });
     }
     const next = new Map<string, Kek>();
     for (const r of rows) next.set(r.id, keks.get(r.id) ?? unwrap(r.id, r.wrapped));

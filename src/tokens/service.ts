@@ -46,9 +46,9 @@ export function createTokenService(deps: { stateStore: Pick<StateStore, "createT
       return { record, token: value };
     },
     async authenticate(token) {
-      if (!token || token.length > 512) throw new GuidvaultError("UNAUTHENTICATED", "a valid bearer token is required");
+      if (!token || token.length > 512) throw new GuidvaultError("UNAUTHENTICATED", "authentication required: send a valid API token in the Authorization header");
       const record = await stateStore.findTokenByHash(hashToken(token));
-      if (!record) throw new GuidvaultError("UNAUTHENTICATED", "a valid bearer token is required");
+      if (!record) throw new GuidvaultError("UNAUTHENTICATED", "authentication required: send a valid API token in the Authorization header");
       return record;
     },
     async bootstrap(preset) {

@@ -180,7 +180,7 @@ export function createWebUi(deps: WebUiDeps): WebUi {
         sessions.delete(id);
       }
       reply.clearCookie(SESSION_COOKIE, { path: "/" });
-      reply.header("clear-site-data", '"cache", "storage"');
+      reply.header("clear-site-data", '"storage"'); // responses are never cached (no-store)
       return reply.status(204).send();
     });
 

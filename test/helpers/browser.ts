@@ -20,8 +20,12 @@ export const SCREENSHOT_DIR = path.resolve("test-output/ui");
 /** Everything the page sent and received. */
 export interface Traffic {
   requestUrls: string[];
+  /** Bodies the page sent (where typed secrets must appear exactly once each: the save). */
+  requestBodies: Array<{ method: string; url: string; body: Buffer }>;
   responses: Array<{ url: string; status: number; headers: Record<string, string>; body: Buffer }>;
   consoleErrors: string[];
+  /** Responses whose body could not be read (a sweep must treat them as unsearched). */
+  unread: string[];
 }
 
 /** A launched browser with one page. */
@@ -62,17 +66,27 @@ export async function launchBrowser(): Promise<BrowserSession> {
     ],
   });
   const page = context.pages()[0] ?? (await context.newPage());
-  const traffic: Traffic = { requestUrls: [], responses: [], consoleErrors: [] };
+  const traffic: Traffic = { requestUrls: [], requestBodies: [], responses: [], consoleErrors: [], unread: [] };
   const pending: Array<Promise<void>> = [];
-  context.on("request", (req) => traffic.requestUrls.push(req.url()));
+  context.on("request", (req) => {
+    traffic.requestUrls.push(req.url());
+    const body = req.postDataBuffer();
+    if (body) traffic.requestBodies.push({ method: req.method(), url: req.url(), body });
+  });
   context.on("response", (res) => {
+    const entry = { url: res.url(), status: res.status(), headers: res.headers(), body: Buffer.alloc(0) };
+    traffic.responses.push(entry);
+    // A body the browser no longer holds (evicted) must not hang the test: it is reported as unread.
+    const timeout = new Promise<"timeout">((resolve) => setTimeout(() => resolve("timeout"), 5_000).unref());
     pending.push(
-      res.body().then(
+      Promise.race([res.body(), timeout]).then(
         (body) => {
-          traffic.responses.push({ url: res.url(), status: res.status(), headers: res.headers(), body });
+          if (body === "timeout") traffic.unread.push(`${entry.url} (timeout)`);
+          else entry.body = body;
         },
-        () => {
-          traffic.responses.push({ url: res.url(), status: res.status(), headers: res.headers(), body: Buffer.alloc(0) });
+        (err: Error) => {
+          // No body to read: 204/304 and redirects.
+          if (![204, 304].includes(entry.status) && (entry.status < 300 || entry.status >= 400)) traffic.unread.push(`${entry.url} (${err.message.slice(0, 80)})`);
         },
       ),
     );

@@ -158,6 +158,20 @@ export function createPostgresAuditLog(opts: PostgresAuditOptions): AuditLog {
       }
     },
 
+    async lastAccess(guids) {
+      if (guids.length === 0) return new Map();
+      try {
+        const { rows } = await pool.query<{ guid: string; time: Date }>(
+          `SELECT DISTINCT ON (guid) guid, time FROM audit.event
+            WHERE guid = ANY($1::uuid[]) AND action = 'resolve' AND outcome = 'allowed' ORDER BY guid, seq DESC`,
+          [guids],
+        );
+        return new Map(rows.map((r) => [r.guid, r.time]));
+      } catch (err) {
+        throw mapStoreError(err, "audit log");
+      }
+    },
+
     async verify(onProgress): Promise<AuditVerifyResult> {
       try {
         const total = Number((await pool.query<{ n: string }>("SELECT count(*) AS n FROM audit.event")).rows[0]?.n ?? 0);

@@ -5,12 +5,14 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import type pg from "pg";
 import type { AuditEventInput, AuditLog } from "../../audit/types.js";
+import { withTransaction } from "../../db/client.js";
 import { GuidvaultError, mapStoreError } from "../../errors/index.js";
 import { parseTenant, parseUuid } from "../../ids/index.js";
 import { isWeakSecret, masker } from "../../redact/index.js";
 import { dekAad, KEY_BYTES, open, packSealed, seal, secretAad, unpackSealed } from "../envelope.js";
 import { createKeyRing } from "../key-ring.js";
 import { rotateKek } from "../kek-rotation.js";
+import { accessorString } from "../accessor.js";
 import type {
   Accessor,
   AccessPolicy,
@@ -35,18 +37,6 @@ export interface PostgresSecretStoreOptions {
 export const MAX_SECRET_BYTES = 64 * 1024;
 
 const SYSTEM: Accessor = { kind: "operator", tenant: "system", principal: "system" };
-
-/** Renders an accessor for an audit event (ids only, never a value). */
-export function accessorString(a: Accessor): string {
-  switch (a.kind) {
-    case "run":
-      return `run:${a.workflowId}/${a.runId}/${a.step}`;
-    case "test-auth":
-      return `test-auth:${a.principal}`;
-    case "operator":
-      return `operator:${a.principal}`;
-  }
-}
 
 const defaultPolicy: AccessPolicy = async (_guid, _tenant, accessor) => accessor.kind !== "run";
 
@@ -106,25 +96,7 @@ export function createPostgresSecretStore(opts: PostgresSecretStoreOptions): Sec
     }
   }
 
-  async function tx<T>(fn: (c: pg.PoolClient) => Promise<T>): Promise<T> {
-    let client: pg.PoolClient;
-    try {
-      client = await pool.connect();
-    } catch (err) {
-      throw mapStoreError(err, "secret store");
-    }
-    try {
-      await client.query("BEGIN");
-      const out = await fn(client);
-      await client.query("COMMIT");
-      return out;
-    } catch (err) {
-      await client.query("ROLLBACK").catch(() => {});
-      throw mapStoreError(err, "secret store");
-    } finally {
-      client.release();
-    }
-  }
+  const tx = <T>(fn: (c: pg.PoolClient) => Promise<T>) => withTransaction(pool, "secret store", fn);
 
   /** Encrypts one version; returns the column values. */
   async function encryptVersion(tenant: string, guid: string, version: number, bytes: Buffer) {
@@ -152,21 +124,17 @@ export function createPostgresSecretStore(opts: PostgresSecretStoreOptions): Sec
          FROM secret.credential c WHERE c.destroyed_at IS NULL AND ${where} ORDER BY c.created_at, c.guid`,
       params,
     );
-    return Promise.all(
-      rows.map(async (r) => {
-        const [last] = await audit.query({ guid: r.guid, action: "resolve", descending: true, limit: 1 });
-        return {
-          guid: r.guid,
-          tenant: r.tenant,
-          version: r.current_version,
-          versions: Number(r.versions),
-          kekId: r.kek_id ?? "",
-          createdAt: r.created_at,
-          updatedAt: r.updated_at,
-          lastAccessAt: last ? new Date(last.time) : null,
-        };
-      }),
-    );
+    const last = await audit.lastAccess(rows.map((r) => r.guid));
+    return rows.map((r) => ({
+      guid: r.guid,
+      tenant: r.tenant,
+      version: r.current_version,
+      versions: Number(r.versions),
+      kekId: r.kek_id ?? "",
+      createdAt: r.created_at,
+      updatedAt: r.updated_at,
+      lastAccessAt: last.get(r.guid) ?? null,
+    }));
   }
 
   return {
@@ -214,15 +182,18 @@ export function createPostgresSecretStore(opts: PostgresSecretStoreOptions): Sec
       }
       // The audit write (access allowed) and the read run in parallel; both finish before return.
       const [res] = await Promise.all([
-        q<{ version: number; kek_id: string; wrapped_dek: Buffer; nonce: Buffer; ciphertext: Buffer }>(
-          `SELECT v.version, v.kek_id, v.wrapped_dek, v.nonce, v.ciphertext
+        // Looked up by primary key only (a tenant predicate tempts the planner into the tenant
+        // index); another tenant's row is treated as absent below.
+        q<{ tenant: string; version: number; kek_id: string; wrapped_dek: Buffer; nonce: Buffer; ciphertext: Buffer }>(
+          `SELECT c.tenant, v.version, v.kek_id, v.wrapped_dek, v.nonce, v.ciphertext
              FROM secret.credential c JOIN secret.version v ON v.guid = c.guid AND v.version = c.current_version
-            WHERE c.guid = $1 AND c.tenant = $2 AND c.destroyed_at IS NULL`,
-          [guid, tenant],
+            WHERE c.guid = $1 AND c.destroyed_at IS NULL`,
+          [guid],
         ),
         audit.append(event(tenant, guid, "resolve", accessor, "allowed")),
       ]);
-      const row = res.rows[0];
+      const found = res.rows[0];
+      const row = found && found.tenant === tenant ? found : undefined;
       const fail = async (err: GuidvaultError): Promise<never> => {
         await audit.append(event(tenant, guid, "resolve", accessor, err.code));
         throw err;

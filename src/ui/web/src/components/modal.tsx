@@ -12,10 +12,11 @@ export interface ModalProps {
 export function Modal({ title, onClose, children }: ModalProps) {
   const ref = useRef<HTMLDialogElement>(null);
   const id = useId();
+  // Open once mounted. No close() in a cleanup: removing the element ends the modal state, and a
+  // close() there would fire `close` (and so onClose) when React re-runs effects.
   useEffect(() => {
     const d = ref.current;
     if (d && !d.open) d.showModal();
-    return () => d?.close();
   }, []);
   return (
     <dialog ref={ref} className="modal" aria-labelledby={id} onClose={onClose}>
