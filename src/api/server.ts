@@ -65,6 +65,9 @@ export async function createApiServer(deps: ApiDeps): Promise<FastifyInstance> {
         formAction: ["'self'"],
         objectSrc: ["'none'"],
         baseUri: ["'none'"],
+        // The UI uses relative URLs only; upgrading them would break the UI served over plain
+        // HTTP on a non-loopback address (TLS is terminated in front of guidvault).
+        upgradeInsecureRequests: null,
       },
     },
     referrerPolicy: { policy: "no-referrer" },

@@ -21,8 +21,8 @@ import {
   unlabelledInputs,
 } from "../helpers/browser.js";
 import { newCanary, sweepBuffers, sweepFiles } from "../helpers/canary.js";
-import { createSourceDatabase, HOSTILE_SCHEMA, type SourceDatabase } from "../helpers/source-db.js";
 import { startTestRuntime, type TestRuntime } from "../helpers/runtime.js";
+import { createSourceDatabase, HOSTILE_SCHEMA, type SourceDatabase } from "../helpers/source-db.js";
 
 let t: TestRuntime;
 let source: SourceDatabase;
@@ -51,7 +51,10 @@ async function expectNoSecretInDom(page: Page, where: string): Promise<void> {
   const canaries = [source.password, source.canary, wrongPassword];
   const values = await inputValues(page);
   const hits = sweepBuffers(
-    [{ where: `${where}: DOM`, data: await page.content() }, ...values.map((v, i) => ({ where: `${where}: input ${i}`, data: v }))],
+    [
+      { where: `${where}: DOM`, data: await page.content() },
+      ...values.map((v, i) => ({ where: `${where}: input ${i}`, data: v })),
+    ],
     canaries,
   );
   expect(hits).toEqual([]);
@@ -153,13 +156,29 @@ describe("web UI", () => {
     // 2. Filters picked from fetched metadata: the whole source database except two schemas.
     await activate(page, page.getByRole("button", { name: "Next: Connection & filters" }));
     await activate(page, page.getByRole("button", { name: "Load databases" }));
-    await activate(page, page.getByRole("button", { name: `Expand database ${source.database}`, exact: true }));
+    await activate(
+      page,
+      page.getByRole("button", { name: `Expand database ${source.database}`, exact: true }),
+    );
     await page.getByRole("list", { name: `Schemas of ${source.database}` }).waitFor();
-    await tabTo(page, page.getByRole("checkbox", { name: `Include database ${source.database}`, exact: true }), { back: true });
+    await tabTo(
+      page,
+      page.getByRole("checkbox", { name: `Include database ${source.database}`, exact: true }),
+      { back: true },
+    );
     await page.keyboard.press("Space");
-    await tabTo(page, page.getByRole("checkbox", { name: `Exclude schema ${source.database}.archive`, exact: true }));
+    await tabTo(
+      page,
+      page.getByRole("checkbox", { name: `Exclude schema ${source.database}.archive`, exact: true }),
+    );
     await page.keyboard.press("Space");
-    await tabTo(page, page.getByRole("checkbox", { name: `Exclude schema ${source.database}.${HOSTILE_SCHEMA}`, exact: true }));
+    await tabTo(
+      page,
+      page.getByRole("checkbox", {
+        name: `Exclude schema ${source.database}.${HOSTILE_SCHEMA}`,
+        exact: true,
+      }),
+    );
     await page.keyboard.press("Space");
     const quotedHostile = `"${HOSTILE_SCHEMA.replace(/"/g, '""')}"`;
     expect(await page.getByRole("textbox", { name: /^Include/ }).inputValue()).toBe(`${source.database}.*`);
@@ -173,7 +192,9 @@ describe("web UI", () => {
     await tabTo(page, page.getByRole("radio", { name: /no schedule/ }));
     await page.keyboard.press("ArrowDown");
     await typeInto(page, page.getByLabel("Cron expression"), "30 3 * * 1-5");
-    await expect.poll(() => page.locator(".cron-preview").textContent()).toMatch(/03:30.*Monday through Friday/);
+    await expect
+      .poll(() => page.locator(".cron-preview").textContent())
+      .toMatch(/03:30.*Monday through Friday/);
     const tz = page.getByLabel("Time zone");
     await tabTo(page, tz);
     await page.keyboard.type("Europe/Berlin");
@@ -197,9 +218,16 @@ describe("web UI", () => {
       views: tables.filter((x) => x.table_type === "VIEW").length,
       columns: source.expected.columns.filter((c) => !excluded.has(c.schema)).length,
     };
-    const counters = await page.locator(".counter").evaluateAll((els) =>
-      Object.fromEntries(els.map((el) => [el.querySelector(".counter-name")?.textContent, Number(el.querySelector(".counter-value")?.textContent?.replace(/\D/g, ""))])),
-    );
+    const counters = await page
+      .locator(".counter")
+      .evaluateAll((els) =>
+        Object.fromEntries(
+          els.map((el) => [
+            el.querySelector(".counter-name")?.textContent,
+            Number(el.querySelector(".counter-value")?.textContent?.replace(/\D/g, "")),
+          ]),
+        ),
+      );
     expect(counters).toEqual(want);
     expect(await page.locator(".path").textContent()).toContain("runs");
     await step(page, "run-succeeded");
@@ -246,14 +274,32 @@ describe("web UI", () => {
     await expectNoSecretInDom(page, "after sign-out");
     expect(b.traffic.responses.length).toBeGreaterThan(20);
     expect(b.traffic.unread).toEqual([]);
-    expect(sweepBuffers(b.traffic.responses.map((r) => ({ where: `response ${r.url}`, data: r.body })), canaries)).toEqual([]);
-    expect(sweepBuffers(b.traffic.requestUrls.map((u) => ({ where: `request URL ${u}`, data: u })), canaries)).toEqual([]);
-    expect(sweepBuffers([{ where: "storage and cookies", data: await pageStorage(b) }], canaries)).toEqual([]);
+    expect(
+      sweepBuffers(
+        b.traffic.responses.map((r) => ({ where: `response ${r.url}`, data: r.body })),
+        canaries,
+      ),
+    ).toEqual([]);
+    expect(
+      sweepBuffers(
+        b.traffic.requestUrls.map((u) => ({ where: `request URL ${u}`, data: u })),
+        canaries,
+      ),
+    ).toEqual([]);
+    expect(sweepBuffers([{ where: "storage and cookies", data: await pageStorage(b) }], canaries)).toEqual(
+      [],
+    );
     expect(await sweepFiles([t.logFile], canaries)).toEqual([]);
     // Positive control: the sweep finds each typed password in the one request that saved it, so
     // the clean results above are not an artefact of mistyped canaries.
     const sent = (canary: string) =>
-      sweepBuffers(b.traffic.requestBodies.map((r) => ({ where: `${r.method} ${new URL(r.url).pathname}`, data: r.body })), [canary])
+      sweepBuffers(
+        b.traffic.requestBodies.map((r) => ({
+          where: `${r.method} ${new URL(r.url).pathname}`,
+          data: r.body,
+        })),
+        [canary],
+      )
         .filter((h) => h.form.split("|").includes("json"))
         .map((h) => h.where);
     expect(sent(wrongPassword)).toEqual(["POST /api/v1/credentials"]);
@@ -273,19 +319,36 @@ describe("web UI", () => {
 
     // Same-origin request with the cookie but without the CSRF token: refused.
     const noCsrf = await page.evaluate(async () => {
-      const res = await fetch("/api/v1/credentials", { method: "POST", headers: { "content-type": "application/json" }, body: "{}" });
+      const res = await fetch("/api/v1/credentials", {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: "{}",
+      });
       return { status: res.status, body: await res.json() };
     });
     expect(noCsrf.status).toBe(403);
     expect(noCsrf.body.code).toBe("ACCESS_DENIED");
     // A wrong token in the header is refused too; reads need no CSRF token.
-    const wrongCsrf = await page.evaluate(async () => (await fetch("/api/v1/workflows", { method: "POST", headers: { "x-csrf-token": "nope", "content-type": "application/json" }, body: "{}" })).status);
+    const wrongCsrf = await page.evaluate(
+      async () =>
+        (
+          await fetch("/api/v1/workflows", {
+            method: "POST",
+            headers: { "x-csrf-token": "nope", "content-type": "application/json" },
+            body: "{}",
+          })
+        ).status,
+    );
     expect(wrongCsrf).toBe(403);
     expect(await page.evaluate(async () => (await fetch("/api/v1/credentials")).status)).toBe(200);
 
     // Without the cookie (another client) the session is useless; a bad sign-in is a problem document.
     expect((await fetch(`${base}/api/v1/credentials`)).status).toBe(401);
-    const bad = await fetch(`${base}/ui/session`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ token: "gvt_wrong" }) });
+    const bad = await fetch(`${base}/ui/session`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ token: "gvt_wrong" }),
+    });
     expect(bad.status).toBe(401);
     expect(((await bad.json()) as { code: string }).code).toBe("UNAUTHENTICATED");
     // A cross-origin sign-in is refused.
@@ -302,7 +365,13 @@ describe("web UI", () => {
     const created = await t.api.post<{ guid: string }>("/api/v1/credentials", {
       app: "postgres",
       authType: "basic",
-      values: { host: source.host, port: source.port, database: source.database, username: source.username, password: wrongPassword },
+      values: {
+        host: source.host,
+        port: source.port,
+        database: source.database,
+        username: source.username,
+        password: wrongPassword,
+      },
     });
     expect(created.status).toBe(201);
     const guid = created.body.guid;
@@ -332,7 +401,7 @@ describe("web UI", () => {
     expect(await button.isDisabled()).toBe(false);
     await button.click();
     await page.getByRole("status").filter({ hasText: "destroyed" }).waitFor();
-    expect(await page.locator("tbody tr", { hasText: guid }).count()).toBe(0);
+    await expect.poll(() => page.locator("tbody tr", { hasText: guid }).count()).toBe(0);
     expect((await t.api.get(`/api/v1/credentials/${guid}`)).status).toBe(404);
   });
 });

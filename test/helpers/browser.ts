@@ -42,7 +42,10 @@ export interface BrowserSession {
 export async function buildSpa(): Promise<string> {
   const outDir = await fs.mkdtemp(path.join(os.tmpdir(), "guidvault-ui-"));
   const vite = path.resolve("node_modules/.bin/vite");
-  await promisify(execFile)(vite, ["build", "--outDir", outDir, "--emptyOutDir"], { cwd: path.resolve("."), timeout: 120_000 });
+  await promisify(execFile)(vite, ["build", "--outDir", outDir, "--emptyOutDir"], {
+    cwd: path.resolve("."),
+    timeout: 120_000,
+  });
   return outDir;
 }
 
@@ -66,7 +69,13 @@ export async function launchBrowser(): Promise<BrowserSession> {
     ],
   });
   const page = context.pages()[0] ?? (await context.newPage());
-  const traffic: Traffic = { requestUrls: [], requestBodies: [], responses: [], consoleErrors: [], unread: [] };
+  const traffic: Traffic = {
+    requestUrls: [],
+    requestBodies: [],
+    responses: [],
+    consoleErrors: [],
+    unread: [],
+  };
   const pending: Array<Promise<void>> = [];
   context.on("request", (req) => {
     traffic.requestUrls.push(req.url());
@@ -74,7 +83,7 @@ export async function launchBrowser(): Promise<BrowserSession> {
     if (body) traffic.requestBodies.push({ method: req.method(), url: req.url(), body });
   });
   context.on("response", (res) => {
-    const entry = { url: res.url(), status: res.status(), headers: res.headers(), body: Buffer.alloc(0) };
+    const entry: Traffic["responses"][number] = { url: res.url(), status: res.status(), headers: res.headers(), body: Buffer.alloc(0) };
     traffic.responses.push(entry);
     // A body the browser no longer holds (evicted) must not hang the test: it is reported as unread.
     const timeout = new Promise<"timeout">((resolve) => setTimeout(() => resolve("timeout"), 5_000).unref());
@@ -86,7 +95,8 @@ export async function launchBrowser(): Promise<BrowserSession> {
         },
         (err: Error) => {
           // No body to read: 204/304 and redirects.
-          if (![204, 304].includes(entry.status) && (entry.status < 300 || entry.status >= 400)) traffic.unread.push(`${entry.url} (${err.message.slice(0, 80)})`);
+          if (![204, 304].includes(entry.status) && (entry.status < 300 || entry.status >= 400))
+            traffic.unread.push(`${entry.url} (${err.message.slice(0, 80)})`);
         },
       ),
     );
@@ -119,7 +129,11 @@ export async function isFocused(locator: Locator): Promise<boolean> {
  * keyboard user does.
  * @throws Error when it is not reached within `max` presses
  */
-export async function tabTo(page: Page, locator: Locator, opts: { back?: boolean; max?: number } = {}): Promise<void> {
+export async function tabTo(
+  page: Page,
+  locator: Locator,
+  opts: { back?: boolean; max?: number } = {},
+): Promise<void> {
   const max = opts.max ?? 200;
   await locator.waitFor({ state: "visible" });
   for (let i = 0; i < max; i++) {
@@ -162,7 +176,10 @@ export async function unlabelledInputs(page: Page): Promise<string[]> {
       .filter((el) => {
         const e = el as HTMLInputElement;
         if (e.type === "hidden") return false;
-        const labelled = (e.labels?.length ?? 0) > 0 || !!e.getAttribute("aria-label")?.trim() || !!e.getAttribute("aria-labelledby");
+        const labelled =
+          (e.labels?.length ?? 0) > 0 ||
+          !!e.getAttribute("aria-label")?.trim() ||
+          !!e.getAttribute("aria-labelledby");
         return !labelled;
       })
       .map((el) => el.outerHTML.slice(0, 160)),
@@ -171,12 +188,16 @@ export async function unlabelledInputs(page: Page): Promise<string[]> {
 
 /** Every input and textarea value on the page. */
 export async function inputValues(page: Page): Promise<string[]> {
-  return page.evaluate(() => [...document.querySelectorAll("input, textarea")].map((el) => (el as HTMLInputElement).value));
+  return page.evaluate(() =>
+    [...document.querySelectorAll("input, textarea")].map((el) => (el as HTMLInputElement).value),
+  );
 }
 
 /** Everything the page keeps: localStorage, sessionStorage and cookies, as text. */
 export async function pageStorage(session: BrowserSession): Promise<string> {
-  const storage = await session.page.evaluate(() => JSON.stringify({ local: { ...localStorage }, session: { ...sessionStorage } }));
+  const storage = await session.page.evaluate(() =>
+    JSON.stringify({ local: { ...localStorage }, session: { ...sessionStorage } }),
+  );
   const cookies = JSON.stringify(await session.context.cookies());
   return `${storage}\n${cookies}`;
 }

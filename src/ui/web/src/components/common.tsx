@@ -76,10 +76,16 @@ export function when(iso: unknown): string {
     : d.toLocaleString(undefined, { dateStyle: "medium", timeStyle: "medium" });
 }
 
-/** A `<time>` element for an ISO string. */
+/** A `<time>` element for an ISO string (the full timestamp as a tooltip). */
 export function Time({ iso }: { iso: unknown }) {
   if (typeof iso !== "string" || iso === "") return <span>—</span>;
-  return <time dateTime={iso}>{when(iso)}</time>;
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return <span>—</span>;
+  return (
+    <time dateTime={iso} title={iso}>
+      {d.toLocaleString(undefined, { dateStyle: "medium", timeStyle: "medium" })}
+    </time>
+  );
 }
 
 /** The first 8 characters of a GUID, with the whole GUID as a tooltip. */

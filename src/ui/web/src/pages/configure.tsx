@@ -259,9 +259,21 @@ function Wizard({ app }: { app: AppInfo }) {
                 <code className="guid-full">{credential.guid}</code> (version {credential.version})
               </dd>
               <dt>Include</dt>
-              <dd>{lines(config.include).join(", ") || "everything"}</dd>
+              <dd>
+                {lines(config.include).length ? (
+                  <code className="json">{lines(config.include).join("  ")}</code>
+                ) : (
+                  "everything"
+                )}
+              </dd>
               <dt>Exclude</dt>
-              <dd>{lines(config.exclude).join(", ") || "nothing"}</dd>
+              <dd>
+                {lines(config.exclude).length ? (
+                  <code className="json">{lines(config.exclude).join("  ")}</code>
+                ) : (
+                  "nothing"
+                )}
+              </dd>
               <dt>Schedule</dt>
               <dd>
                 {schedule.enabled
@@ -283,7 +295,7 @@ function Wizard({ app }: { app: AppInfo }) {
                 onClick={save}
                 disabled={busy || !cronOk || (!!workflowId && !dirty)}
               >
-                {workflowId ? "Save changes" : "Save workflow"}
+                {!workflowId ? "Save workflow" : dirty ? "Save changes" : "Saved"}
               </button>
               <button
                 type="button"

@@ -154,7 +154,7 @@ export function CredentialsPage({ session }: { session: SessionInfo }) {
                   </td>
                   <td>{c.app ?? "—"}</td>
                   <td>{c.authType ? <code className="code-chip">{c.authType}</code> : "—"}</td>
-                  <td>
+                  <td className="nowrap">
                     <Time iso={c.createdAt} />
                   </td>
                   <td>
@@ -163,34 +163,36 @@ export function CredentialsPage({ session }: { session: SessionInfo }) {
                   <td>
                     v{c.version ?? "—"} <span className="muted">({c.versions} kept)</span>
                   </td>
-                  <td className="row-actions">
-                    {canWrite && !c.missing && appOf(c) && (
-                      <button
-                        type="button"
-                        className="btn btn-small"
-                        aria-label={`Rotate ${c.guid}`}
-                        onClick={() => setRotating(c)}
+                  <td>
+                    <div className="row-actions">
+                      {canWrite && !c.missing && appOf(c) && (
+                        <button
+                          type="button"
+                          className="btn btn-small"
+                          aria-label={`Rotate ${c.guid}`}
+                          onClick={() => setRotating(c)}
+                        >
+                          Rotate
+                        </button>
+                      )}
+                      {canWrite && (
+                        <button
+                          type="button"
+                          className="btn btn-small btn-danger-quiet"
+                          aria-label={`Destroy ${c.guid}`}
+                          onClick={() => setDestroying(c)}
+                        >
+                          Destroy
+                        </button>
+                      )}
+                      <Link
+                        to={`/audit?guid=${encodeURIComponent(c.guid)}`}
+                        className="btn btn-small btn-quiet"
+                        aria-label={`Audit events of ${c.guid}`}
                       >
-                        Rotate
-                      </button>
-                    )}
-                    {canWrite && (
-                      <button
-                        type="button"
-                        className="btn btn-small btn-danger-quiet"
-                        aria-label={`Destroy ${c.guid}`}
-                        onClick={() => setDestroying(c)}
-                      >
-                        Destroy
-                      </button>
-                    )}
-                    <Link
-                      to={`/audit?guid=${encodeURIComponent(c.guid)}`}
-                      className="btn btn-small btn-quiet"
-                      aria-label={`Audit events of ${c.guid}`}
-                    >
-                      Audit
-                    </Link>
+                        Audit
+                      </Link>
+                    </div>
                   </td>
                 </tr>
               ))}
