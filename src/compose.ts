@@ -2,9 +2,13 @@
  * The composition root: builds every service from a validated {@link Config} and wires them by
  * hand. `npm start`, the CLI and the tests all start here.
  */
+import { type AnyApp, type AppRegistry, createAppRegistry } from "./app-sdk/index.js";
+import { builtinApps } from "./apps/index.js";
 import { createPostgresAuditLog } from "./audit/backends/postgres.js";
 import type { AuditLog } from "./audit/types.js";
 import type { Config } from "./config/env.js";
+import { createCredentialService } from "./credentials/service.js";
+import type { CredentialService } from "./credentials/types.js";
 import { type Databases, openDatabases } from "./db/database.js";
 import { createLogger, type Logger } from "./log/logger.js";
 import { createPostgresSecretStore } from "./secret-store/backends/postgres.js";
@@ -23,6 +27,10 @@ export interface Core {
   readonly secretStore: SecretStore;
   /** Workflow configs, credential configs, runs, tokens (state role; never a secret). */
   readonly stateStore: StateStore;
+  /** Installed apps (built-in plus `CoreOptions.extraApps`). */
+  readonly apps: AppRegistry;
+  /** Both halves of credentials together: create, resolve, rotate, destroy, test. */
+  readonly credentials: CredentialService;
   /** Flushes the audit log, closes pools, stops the embedded PostgreSQL if started here. */
   close(): Promise<void>;
 }
@@ -32,6 +40,8 @@ export interface CoreOptions {
   logger?: Logger;
   /** Connection pool size per role (default 40). */
   poolSize?: number;
+  /** Apps installed besides the built-in ones. */
+  extraApps?: AnyApp[];
 }
 
 /**
@@ -50,6 +60,8 @@ export async function createCore(config: Config, opts: CoreOptions = {}): Promis
   const audit = createPostgresAuditLog({ pool: db.auditPool, batchMax: config.auditBatchMax });
   const secretStore = createPostgresSecretStore({ pool: db.secretPool, audit, masterKey: masterKey.key });
   const stateStore = createPostgresStateStore({ pool: db.statePool });
+  const apps = createAppRegistry([...builtinApps, ...(opts.extraApps ?? [])]);
+  const credentials = createCredentialService({ secretStore, stateStore, apps, audit });
   return {
     config,
     logger,
@@ -58,6 +70,8 @@ export async function createCore(config: Config, opts: CoreOptions = {}): Promis
     audit,
     secretStore,
     stateStore,
+    apps,
+    credentials,
     async close() {
       await secretStore.close();
       await db.close();

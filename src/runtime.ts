@@ -5,11 +5,8 @@
  */
 import type { FastifyInstance } from "fastify";
 import { createApiServer } from "./api/server.js";
-import { type AppDefinitionLike, createAppRegistry } from "./app-sdk/registry.js";
-import { postgresApp } from "./apps/postgres/index.js";
 import { type Core, type CoreOptions, createCore } from "./compose.js";
 import type { Config } from "./config/env.js";
-import { createCredentialService } from "./credentials/service.js";
 import { createAccessPolicy } from "./orchestrator/access-policy.js";
 import { createDbosOrchestrator, type RetryPolicy } from "./orchestrator/dbos.js";
 import type { Orchestrator, ProcessRole } from "./orchestrator/types.js";
@@ -19,8 +16,6 @@ import { createWebUi, type WebUiDeps } from "./ui/plugin.js";
 /** Options of {@link startRuntime}. */
 export interface RuntimeOptions extends CoreOptions {
   role?: ProcessRole;
-  /** Apps installed besides the built-in ones. */
-  extraApps?: AppDefinitionLike[];
   /** Activity retry policy override. */
   retry?: Partial<RetryPolicy>;
   /** Registers other plugins on the API server (after the web UI). */
@@ -34,8 +29,6 @@ export interface Runtime {
   readonly core: Core;
   readonly orchestrator: Orchestrator;
   readonly tokens: TokenService;
-  readonly credentials: ReturnType<typeof createCredentialService>;
-  readonly apps: ReturnType<typeof createAppRegistry>;
   /** Base URL of the API (undefined for workers). */
   readonly url: string | undefined;
   /** The admin token created at first start (shown once), if this start created it. */
@@ -63,8 +56,7 @@ export async function startRuntime(config: Config, opts: RuntimeOptions = {}): P
     return closing;
   };
   try {
-    const apps = createAppRegistry([postgresApp, ...(opts.extraApps ?? [])]);
-    const credentials = createCredentialService({ secretStore: core.secretStore, stateStore: core.stateStore, apps, audit: core.audit });
+    const { apps, credentials } = core;
     core.secretStore.setAccessPolicy(createAccessPolicy(core.stateStore));
     const orchestrator = await createDbosOrchestrator({
       systemDatabaseUrl: core.db.adminUrl,
@@ -84,8 +76,6 @@ export async function startRuntime(config: Config, opts: RuntimeOptions = {}): P
       core,
       orchestrator,
       tokens,
-      credentials,
-      apps,
       get url() {
         return url;
       },

@@ -38,10 +38,18 @@ async function readSecretHalf(ctx: CliContext): Promise<Record<string, unknown>>
   return { password };
 }
 
-async function put(ctx: CliContext, opts: { tenant: string }): Promise<void> {
+async function put(ctx: CliContext, opts: { tenant: string; app?: string; authType?: string }): Promise<void> {
   const tenant = parseTenant(opts.tenant);
+  if ((opts.app === undefined) !== (opts.authType === undefined)) {
+    throw new CliError("USAGE", "--app and --auth-type go together", "e.g. --app postgres --auth-type basic", EXIT.USAGE);
+  }
   const secret = await readSecretHalf(ctx);
-  const result = await ctx.withCore((core) => core.secretStore.put(tenant, secret, ctx.operator(tenant)));
+  const { app, authType } = opts;
+  const result = await ctx.withCore((core) =>
+    app && authType
+      ? core.credentials.create(tenant, { app, authType, values: secret }, ctx.operator(tenant))
+      : core.secretStore.put(tenant, secret, ctx.operator(tenant)),
+  );
   for (const w of result.warnings) ctx.err(`warning: ${w}\n`);
   await ctx.out(`${result.guid}\n`);
 }
@@ -87,7 +95,8 @@ async function destroy(ctx: CliContext, guidIn: string, opts: { yes?: boolean })
         );
       }
     }
-    await core.secretStore.destroy(guid, ctx.operator(m.tenant));
+    // Both halves: the secret (crypto-shredded) and the credential config, if the credential has one.
+    await core.credentials.destroy(guid, ctx.operator(m.tenant));
     return m;
   });
   await ctx.out(`destroyed ${guid}: ${meta.versions} version(s) crypto-shredded\n`);
@@ -105,7 +114,9 @@ export function registerCredentialCommands(program: Command, ctx: CliContext): v
       "store a secret half (JSON object on stdin, or a hidden password prompt) and print only its GUID",
     )
     .requiredOption("--tenant <tenant>", "tenant the credential belongs to")
-    .action((opts: { tenant: string }) => put(ctx, opts));
+    .option("--app <app>", "store a whole credential for this app (stdin: all its values, e.g. host, port, username, password)")
+    .option("--auth-type <type>", "auth type of the app's credential, e.g. basic")
+    .action((opts: { tenant: string; app?: string; authType?: string }) => put(ctx, opts));
 
   group
     .command("describe")
