@@ -83,7 +83,8 @@ export async function startRuntime(config: Config, opts: RuntimeOptions = {}): P
       close: closeAll,
     };
     if (role !== "worker") {
-      const ui = opts.ui === false ? undefined : createWebUi({ tokens, stateStore: core.stateStore, ...opts.ui });
+      const ui =
+        opts.ui === false ? undefined : createWebUi({ tokens, stateStore: core.stateStore, ...opts.ui });
       const api = await createApiServer({
         logger: core.logger,
         tokens,

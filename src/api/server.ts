@@ -13,9 +13,9 @@ import type { ApiToken, StateStore } from "../state-store/types.js";
 import type { TokenService } from "../tokens/service.js";
 import { bearerToken, createAuthenticator } from "./auth.js";
 import { sendProblem, toProblem } from "./problem.js";
-import type { CredentialServiceLike } from "./routes/credentials.js";
 import { registerAppRoutes } from "./routes/apps.js";
 import { registerAuditRoutes } from "./routes/audit.js";
+import type { CredentialServiceLike } from "./routes/credentials.js";
 import { registerCredentialRoutes } from "./routes/credentials.js";
 import { registerOpenApiRoute } from "./routes/openapi.js";
 import { registerWorkflowRoutes } from "./routes/workflows.js";
@@ -84,7 +84,12 @@ export async function createApiServer(deps: ApiDeps): Promise<FastifyInstance> {
     return sendProblem(reply, problem);
   });
   app.setNotFoundHandler((req, reply) =>
-    sendProblem(reply, toProblem(new GuidvaultError("NOT_FOUND", `no route ${req.method} ${req.url.split("?")[0]?.slice(0, 100)}`))),
+    sendProblem(
+      reply,
+      toProblem(
+        new GuidvaultError("NOT_FOUND", `no route ${req.method} ${req.url.split("?")[0]?.slice(0, 100)}`),
+      ),
+    ),
   );
 
   const authenticate = createAuthenticator(deps.tokens);

@@ -11,7 +11,14 @@ import { createFailedAuthLimiter } from "../api/auth.js";
 import { GuidvaultError } from "../errors/index.js";
 import type { ApiToken, StateStore } from "../state-store/types.js";
 import { hashToken, type TokenService } from "../tokens/service.js";
-import { createSessionStore, type SessionLimits, type SessionStore, safeEqual } from "./sessions.js";
+import {
+  createSessionStore,
+  DEFAULT_SESSION_LIMITS,
+  type SessionLimits,
+  type SessionStore,
+  safeEqual,
+  type UiSession,
+} from "./sessions.js";
 import { defaultStaticDir, registerSpa } from "./spa.js";
 
 /** Name of the session cookie. */
@@ -92,34 +99,41 @@ function cookieOptions(req: FastifyRequest, maxAgeSeconds: number) {
  */
 export function createWebUi(deps: WebUiDeps): WebUi {
   const sessions = createSessionStore(deps.sessions);
-  const limits = { idleMs: 30 * 60_000, absoluteMs: 8 * 3_600_000, ...deps.sessions };
+  const limits = { ...DEFAULT_SESSION_LIMITS, ...deps.sessions };
   const limiter = createFailedAuthLimiter();
 
-  async function principalOf(id: string | undefined): Promise<ApiToken | undefined> {
-    const s = sessions.get(id);
-    if (!s) return undefined;
-    const principal = await deps.stateStore.findTokenByHash(s.tokenHash);
-    if (!principal) sessions.delete(id);
-    return principal;
+  /** The live session of a cookie value and its token's principal (undefined when either is gone). */
+  async function sessionOf(
+    id: string | undefined,
+  ): Promise<{ session: UiSession; principal: ApiToken } | undefined> {
+    const session = sessions.get(id);
+    if (!session) return undefined;
+    const principal = await deps.stateStore.findTokenByHash(session.tokenHash);
+    if (!principal) {
+      sessions.delete(id); // the token was revoked: its sessions end with it
+      return undefined;
+    }
+    return { session, principal };
+  }
+
+  function checkCsrf(req: FastifyRequest, session: UiSession): void {
+    checkOrigin(req);
+    const sent = req.headers[CSRF_HEADER];
+    if (typeof sent !== "string" || !safeEqual(sent, session.csrfToken)) {
+      throw new GuidvaultError(
+        "ACCESS_DENIED",
+        `missing or wrong ${CSRF_HEADER} header for this session; reload the page`,
+      );
+    }
   }
 
   const authenticate = async (req: FastifyRequest): Promise<ApiToken | undefined> => {
     const id = sessionId(req);
     if (id === undefined) return undefined;
-    const principal = await principalOf(id);
-    if (!principal) throw new GuidvaultError("UNAUTHENTICATED", "your session has ended; sign in again");
-    if (!SAFE_METHODS.has(req.method)) {
-      checkOrigin(req);
-      const sent = req.headers[CSRF_HEADER];
-      const session = sessions.get(id);
-      if (typeof sent !== "string" || !session || !safeEqual(sent, session.csrfToken)) {
-        throw new GuidvaultError(
-          "ACCESS_DENIED",
-          `missing or wrong ${CSRF_HEADER} header for this session; reload the page`,
-        );
-      }
-    }
-    return principal;
+    const found = await sessionOf(id);
+    if (!found) throw new GuidvaultError("UNAUTHENTICATED", "your session has ended; sign in again");
+    if (!SAFE_METHODS.has(req.method)) checkCsrf(req, found.session);
+    return found.principal;
   };
 
   const view = (p: ApiToken, csrfToken: string) => ({
@@ -158,25 +172,15 @@ export function createWebUi(deps: WebUiDeps): WebUi {
     });
 
     app.get(SESSION_PATH, async (req: FastifyRequest) => {
-      const id = sessionId(req);
-      const principal = await principalOf(id);
-      const session = sessions.get(id);
-      if (!principal || !session) return { signedIn: false };
-      return view(principal, session.csrfToken);
+      const found = await sessionOf(sessionId(req));
+      return found ? view(found.principal, found.session.csrfToken) : { signedIn: false };
     });
 
     app.delete(SESSION_PATH, async (req: FastifyRequest, reply: FastifyReply) => {
-      checkOrigin(req);
       const id = sessionId(req);
       const session = sessions.get(id);
       if (session) {
-        const sent = req.headers[CSRF_HEADER];
-        if (typeof sent !== "string" || !safeEqual(sent, session.csrfToken)) {
-          throw new GuidvaultError(
-            "ACCESS_DENIED",
-            `missing or wrong ${CSRF_HEADER} header for this session`,
-          );
-        }
+        checkCsrf(req, session);
         sessions.delete(id);
       }
       reply.clearCookie(SESSION_COOKIE, { path: "/" });

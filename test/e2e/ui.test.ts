@@ -81,6 +81,7 @@ describe("web UI", () => {
   it("keyboard only: sign in, credential, test auth (wrong then right), filters from metadata, schedule, save, run, audit; no secret leaks", async () => {
     const page = b.page;
     const base = t.runtime.url as string;
+    const nav = page.getByRole("navigation", { name: "Main" });
     page.setDefaultTimeout(15_000);
     const index = await page.goto(`${base}/`);
     const csp = index?.headers()["content-security-policy"] ?? "";
@@ -232,8 +233,14 @@ describe("web UI", () => {
     expect(await page.locator(".path").textContent()).toContain("runs");
     await step(page, "run-succeeded");
 
+    // The workflow's runs list (breadcrumb link, reached backwards with Shift+Tab).
+    await activate(page, page.getByRole("link", { name: /^workflow / }), { back: true });
+    await page.getByRole("heading", { level: 1, name: "Workflow" }).waitFor();
+    await page.locator("tbody tr .badge", { hasText: "succeeded" }).waitFor();
+    await step(page, "workflow-runs");
+
     // Audit: keyboard back to the navigation, filter by the GUID, see the accesses.
-    await activate(page, page.getByRole("link", { name: "Audit" }), { back: true });
+    await activate(page, nav.getByRole("link", { name: "Audit" }), { back: true });
     await page.getByRole("heading", { level: 1, name: "Audit" }).waitFor();
     await typeInto(page, page.getByLabel("Credential GUID"), guid);
     await page.keyboard.press("Enter");
@@ -251,7 +258,7 @@ describe("web UI", () => {
     await step(page, "audit");
 
     // Credentials page: the credential with its version and last use.
-    await activate(page, page.getByRole("link", { name: "Credentials" }), { back: true });
+    await activate(page, nav.getByRole("link", { name: "Credentials" }), { back: true });
     const row = page.locator("tbody tr", { hasText: guid });
     await row.waitFor();
     expect(await row.textContent()).toContain("v2");

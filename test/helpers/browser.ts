@@ -83,7 +83,12 @@ export async function launchBrowser(): Promise<BrowserSession> {
     if (body) traffic.requestBodies.push({ method: req.method(), url: req.url(), body });
   });
   context.on("response", (res) => {
-    const entry: Traffic["responses"][number] = { url: res.url(), status: res.status(), headers: res.headers(), body: Buffer.alloc(0) };
+    const entry: Traffic["responses"][number] = {
+      url: res.url(),
+      status: res.status(),
+      headers: res.headers(),
+      body: Buffer.alloc(0),
+    };
     traffic.responses.push(entry);
     // A body the browser no longer holds (evicted) must not hang the test: it is reported as unread.
     const timeout = new Promise<"timeout">((resolve) => setTimeout(() => resolve("timeout"), 5_000).unref());

@@ -45,6 +45,7 @@ const BADGE_KIND: Record<string, string> = {
   ok: "ok",
   verified: "ok",
   stored: "ok",
+  allowed: "ok",
   running: "busy",
   pending: "wait",
   failed: "bad",

@@ -35,6 +35,16 @@ function lines(v: FieldValue | undefined): string[] {
     : [];
 }
 
+/** Patterns as chips, or `none` when there is none. */
+function patterns(list: string[], none: string) {
+  if (list.length === 0) return none;
+  return list.map((p) => (
+    <code key={p} className="code-chip">
+      {p}
+    </code>
+  ));
+}
+
 /** The stepper: where you are, and buttons to go to reachable steps. */
 function Stepper({ step, reachable, go }: { step: number; reachable: number; go: (i: number) => void }) {
   return (
@@ -259,21 +269,9 @@ function Wizard({ app }: { app: AppInfo }) {
                 <code className="guid-full">{credential.guid}</code> (version {credential.version})
               </dd>
               <dt>Include</dt>
-              <dd>
-                {lines(config.include).length ? (
-                  <code className="json">{lines(config.include).join("  ")}</code>
-                ) : (
-                  "everything"
-                )}
-              </dd>
+              <dd>{patterns(lines(config.include), "everything")}</dd>
               <dt>Exclude</dt>
-              <dd>
-                {lines(config.exclude).length ? (
-                  <code className="json">{lines(config.exclude).join("  ")}</code>
-                ) : (
-                  "nothing"
-                )}
-              </dd>
+              <dd>{patterns(lines(config.exclude), "nothing")}</dd>
               <dt>Schedule</dt>
               <dd>
                 {schedule.enabled

@@ -17,6 +17,34 @@ function countsText(counts: Record<string, number>): string {
   return parts.length ? parts.join(", ") : "—";
 }
 
+/** A workflow config's app settings: lists as chips, other values as text. */
+function ConfigView({ config }: { config: Record<string, unknown> }) {
+  const entries = Object.entries(config);
+  if (entries.length === 0) return <span className="muted">defaults</span>;
+  return (
+    <ul className="config-list">
+      {entries.map(([k, v]) => (
+        <li key={k}>
+          <span className="muted">{k}:</span>{" "}
+          {Array.isArray(v) ? (
+            v.length === 0 ? (
+              <span className="muted">none</span>
+            ) : (
+              v.map((item) => (
+                <code key={String(item)} className="code-chip">
+                  {String(item)}
+                </code>
+              ))
+            )
+          ) : (
+            <code className="code-chip">{typeof v === "string" ? v : JSON.stringify(v)}</code>
+          )}
+        </li>
+      ))}
+    </ul>
+  );
+}
+
 /** All workflows of the tenant. */
 export function WorkflowsPage() {
   usePageTitle("Workflows");
@@ -170,7 +198,7 @@ export function WorkflowPage({ id }: { id: string }) {
             </dd>
             <dt>Config</dt>
             <dd>
-              <code className="json">{JSON.stringify(w.config)}</code>
+              <ConfigView config={w.config} />
             </dd>
             <dt>Schedule</dt>
             <dd>{scheduleText(w.schedule)}</dd>
