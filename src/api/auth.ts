@@ -48,7 +48,8 @@ export function bearerToken(req: FastifyRequest): string | undefined {
 /** Creates the authenticate function used by every /api route. */
 export function createAuthenticator(tokens: TokenService, limiter = createFailedAuthLimiter()) {
   return async (req: FastifyRequest, token: string | undefined): Promise<ApiToken> => {
-    if (limiter.blocked(req.ip)) throw new GuidvaultError("RATE_LIMITED", "too many failed authentications; wait a minute");
+    if (limiter.blocked(req.ip))
+      throw new GuidvaultError("RATE_LIMITED", "too many failed authentications; wait a minute");
     try {
       return await tokens.authenticate(token);
     } catch (err) {
@@ -61,7 +62,12 @@ export function createAuthenticator(tokens: TokenService, limiter = createFailed
 /** Throws `ACCESS_DENIED` unless the request's principal has at least `role`. */
 export function requireRole(req: FastifyRequest, role: TokenRole): ApiToken {
   const p = req.principal;
-  if (!p) throw new GuidvaultError("UNAUTHENTICATED", "authentication required: send a valid API token in the Authorization header");
-  if (!roleAtLeast(p.role, role)) throw new GuidvaultError("ACCESS_DENIED", `this action needs the ${role} role; the token has ${p.role}`);
+  if (!p)
+    throw new GuidvaultError(
+      "UNAUTHENTICATED",
+      "authentication required: send a valid API token in the Authorization header",
+    );
+  if (!roleAtLeast(p.role, role))
+    throw new GuidvaultError("ACCESS_DENIED", `this action needs the ${role} role; the token has ${p.role}`);
   return p;
 }

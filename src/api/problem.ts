@@ -39,9 +39,11 @@ function fromFastify(err: FastifyError): GuidvaultError | undefined {
     case "FST_ERR_CTP_INVALID_JSON_BODY":
       return new GuidvaultError("BAD_REQUEST", "the request body is not valid JSON");
   }
-  if (err.statusCode === 400 && /JSON/i.test(err.message)) return new GuidvaultError("BAD_REQUEST", "the request body is not valid JSON");
+  if (err.statusCode === 400 && /JSON/i.test(err.message))
+    return new GuidvaultError("BAD_REQUEST", "the request body is not valid JSON");
   if (err.statusCode === 429) return new GuidvaultError("RATE_LIMITED", "too many requests; slow down");
-  if (err.statusCode && err.statusCode >= 400 && err.statusCode < 500) return new GuidvaultError("BAD_REQUEST", err.message);
+  if (err.statusCode && err.statusCode >= 400 && err.statusCode < 500)
+    return new GuidvaultError("BAD_REQUEST", err.message);
   return undefined;
 }
 
@@ -50,11 +52,15 @@ export function toProblem(err: unknown): Problem {
   let g: GuidvaultError;
   if (err instanceof GuidvaultError) g = err;
   else if (err instanceof ZodError) g = new GuidvaultError("BAD_REQUEST", describeZodError(err));
-  else g = fromFastify(err as FastifyError) ?? new GuidvaultError("INTERNAL", "internal error; see the server log");
+  else
+    g =
+      fromFastify(err as FastifyError) ??
+      new GuidvaultError("INTERNAL", "internal error; see the server log");
   const info = ERROR_CODES[g.code];
   const extra: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(g.details ?? {})) {
-    if (typeof v === "string" || typeof v === "number" || typeof v === "boolean") extra[k] = typeof v === "string" ? masker.mask(v) : v;
+    if (typeof v === "string" || typeof v === "number" || typeof v === "boolean")
+      extra[k] = typeof v === "string" ? masker.mask(v) : v;
   }
   return {
     ...extra,

@@ -4,7 +4,16 @@
  */
 
 /** What happened. */
-export const AUDIT_ACTIONS = ["put", "resolve", "rotate", "destroy", "deny", "describe", "test-auth", "kek-rotate"] as const;
+export const AUDIT_ACTIONS = [
+  "put",
+  "resolve",
+  "rotate",
+  "destroy",
+  "deny",
+  "describe",
+  "test-auth",
+  "kek-rotate",
+] as const;
 /** One of {@link AUDIT_ACTIONS}. */
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

@@ -27,7 +27,9 @@ export const envSchema = z
     GUIDVAULT_PORT: z.coerce.number().int().min(0).max(65535).default(8420),
     GUIDVAULT_HOST: z.string().min(1).default("127.0.0.1"),
     GUIDVAULT_BOOTSTRAP_TOKEN: z.string().min(24, "must be at least 24 characters").optional(),
-    GUIDVAULT_LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+    GUIDVAULT_LOG_LEVEL: z
+      .enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"])
+      .default("info"),
     GUIDVAULT_AUDIT_BATCH_MAX: z.coerce.number().int().min(1).max(10_000).default(512),
   })
   .superRefine((env, ctx) => {
@@ -65,7 +67,12 @@ export interface Config {
   auditBatchMax: number;
 }
 
-const SECRET_VARS = ["GUIDVAULT_MASTER_KEY", "GUIDVAULT_BOOTSTRAP_TOKEN", "DATABASE_URL", "GUIDVAULT_SECRETS_DATABASE_URL"];
+const SECRET_VARS = [
+  "GUIDVAULT_MASTER_KEY",
+  "GUIDVAULT_BOOTSTRAP_TOKEN",
+  "DATABASE_URL",
+  "GUIDVAULT_SECRETS_DATABASE_URL",
+];
 
 /**
  * Parses an environment into a {@link Config}.

@@ -12,7 +12,11 @@ const ignore = () => {};
  * Runs `fn` with a client from `pool`, releasing it afterwards (destroying it if it failed).
  * @param store store name for STORE_UNAVAILABLE messages
  */
-export async function withClient<T>(pool: pg.Pool, store: string, fn: (c: pg.PoolClient) => Promise<T>): Promise<T> {
+export async function withClient<T>(
+  pool: pg.Pool,
+  store: string,
+  fn: (c: pg.PoolClient) => Promise<T>,
+): Promise<T> {
   let client: pg.PoolClient;
   try {
     client = await pool.connect();
@@ -33,7 +37,11 @@ export async function withClient<T>(pool: pg.Pool, store: string, fn: (c: pg.Poo
 }
 
 /** Runs `fn` inside BEGIN/COMMIT on a pool client; rolls back on error. */
-export async function withTransaction<T>(pool: pg.Pool, store: string, fn: (c: pg.PoolClient) => Promise<T>): Promise<T> {
+export async function withTransaction<T>(
+  pool: pg.Pool,
+  store: string,
+  fn: (c: pg.PoolClient) => Promise<T>,
+): Promise<T> {
   return withClient(pool, store, async (c) => {
     await c.query("BEGIN");
     try {

@@ -75,9 +75,13 @@ async function connect(url: string): Promise<pg.Client> {
     const mapped = mapStoreError(err, "PostgreSQL");
     if (mapped instanceof GuidvaultError) throw mapped;
     const e = err as { message?: string; code?: string };
-    throw new GuidvaultError("STORE_UNAVAILABLE", `cannot connect to PostgreSQL: ${e.code ?? ""} ${e.message ?? ""}`.trim(), {
-      cause: err,
-    });
+    throw new GuidvaultError(
+      "STORE_UNAVAILABLE",
+      `cannot connect to PostgreSQL: ${e.code ?? ""} ${e.message ?? ""}`.trim(),
+      {
+        cause: err,
+      },
+    );
   }
   return client;
 }
@@ -119,7 +123,10 @@ export async function openDatabases(config: Config, opts: OpenOptions): Promise<
     const main = await connect(adminUrl);
     try {
       const separate = secretsAdminUrl !== adminUrl;
-      await createRoles(main, separate ? [roles.state, roles.audit] : [roles.secret, roles.state, roles.audit]);
+      await createRoles(
+        main,
+        separate ? [roles.state, roles.audit] : [roles.secret, roles.state, roles.audit],
+      );
       if (separate) {
         const sec = await connect(secretsAdminUrl);
         try {
@@ -179,4 +186,3 @@ export async function openDatabases(config: Config, opts: OpenOptions): Promise<
     throw err;
   }
 }
-

@@ -200,7 +200,8 @@ export async function startEmbeddedPostgres(opts: EmbeddedOptions): Promise<Embe
       stopped = true;
       // A Ctrl-C in a terminal reaches the server too (same process group) and it may already
       // be gone, in which case the library would wait for an exit event that has fired.
-      const child = (pg as unknown as { process?: { exitCode: number | null; signalCode: string | null } }).process;
+      const child = (pg as unknown as { process?: { exitCode: number | null; signalCode: string | null } })
+        .process;
       if (child && (child.exitCode !== null || child.signalCode !== null)) return;
       await Promise.race([pg.stop(), waitForExit(clusterDir, 30_000)]);
     },

@@ -26,14 +26,20 @@ export async function createRoles(client: pg.ClientBase, names: string[]): Promi
   for (const name of names) {
     const { rowCount } = await client.query("SELECT 1 FROM pg_roles WHERE rolname = $1", [name]);
     if (rowCount !== 0) continue;
-    await client.query(`CREATE ROLE ${client.escapeIdentifier(name)} LOGIN`).catch((err: { code?: string }) => {
-      if (err.code !== "42710" && err.code !== "23505") throw err; // created concurrently
-    });
+    await client
+      .query(`CREATE ROLE ${client.escapeIdentifier(name)} LOGIN`)
+      .catch((err: { code?: string }) => {
+        if (err.code !== "42710" && err.code !== "23505") throw err; // created concurrently
+      });
   }
 }
 
 /** Sets each role's password to the one derived from the master key. */
-export async function setRolePasswords(client: pg.ClientBase, names: string[], masterKey: Buffer): Promise<void> {
+export async function setRolePasswords(
+  client: pg.ClientBase,
+  names: string[],
+  masterKey: Buffer,
+): Promise<void> {
   // Keep the statement (it carries a password) out of the server log if it fails.
   await client.query("SET log_min_error_statement = PANIC").catch(() => {});
   for (const name of names) {

@@ -21,11 +21,18 @@ async function main(): Promise<void> {
   say(`1. starting guidvault (data dir ${config.dataDir})`);
   const rt = await startRuntime(config, { role: "all" });
   try {
-    const { token } = await rt.tokens.create({ tenant: "demo", role: "admin", name: `demo ${new Date().toISOString()}` });
+    const { token } = await rt.tokens.create({
+      tenant: "demo",
+      role: "admin",
+      name: `demo ${new Date().toISOString()}`,
+    });
     const api = async (method: string, p: string, body?: unknown) => {
       const res = await fetch(`${rt.url}${p}`, {
         method,
-        headers: { authorization: `Bearer ${token}`, ...(body ? { "content-type": "application/json" } : {}) },
+        headers: {
+          authorization: `Bearer ${token}`,
+          ...(body ? { "content-type": "application/json" } : {}),
+        },
         body: body ? JSON.stringify(body) : undefined,
       });
       const json = (await res.json()) as Record<string, unknown>;
@@ -37,14 +44,24 @@ async function main(): Promise<void> {
     const embedded = rt.core.db.embedded;
     if (!embedded) throw new Error("no embedded PostgreSQL");
     const source = await createSampleSource(embedded.url);
-    say(`2. sample source: database ${source.database} on ${source.host}:${source.port}, role ${source.username} (password with @:/%#?&=;'"\\ characters)`);
+    say(
+      `2. sample source: database ${source.database} on ${source.host}:${source.port}, role ${source.username} (password with @:/%#?&=;'"\\ characters)`,
+    );
 
     const cred = await api("POST", "/api/v1/credentials", {
       app: "postgres",
       authType: "basic",
-      values: { host: source.host, port: source.port, database: source.database, username: source.username, password: source.password },
+      values: {
+        host: source.host,
+        port: source.port,
+        database: source.database,
+        username: source.username,
+        password: source.password,
+      },
     });
-    say(`3. POST /api/v1/credentials -> credential GUID ${cred.guid} (the password is now only in the secret store)`);
+    say(
+      `3. POST /api/v1/credentials -> credential GUID ${cred.guid} (the password is now only in the secret store)`,
+    );
 
     const test = await api("POST", `/api/v1/credentials/${cred.guid}/test`);
     say(`4. POST /credentials/{guid}/test -> ok=${test.ok}: ${test.message}`);
@@ -60,7 +77,9 @@ async function main(): Promise<void> {
     say(`6. POST /api/v1/workflows (exclude schema staging) -> workflow_id ${wf.workflow_id}`);
 
     const started = await api("POST", `/api/v1/workflows/${wf.workflow_id}/runs`);
-    say(`7. POST /workflows/{id}/runs -> run_id ${started.run_id}; the engine's input is {"workflow_id": "${wf.workflow_id}"}`);
+    say(
+      `7. POST /workflows/{id}/runs -> run_id ${started.run_id}; the engine's input is {"workflow_id": "${wf.workflow_id}"}`,
+    );
     let run: Record<string, unknown> = {};
     const deadline = Date.now() + 60_000;
     while (Date.now() < deadline) {
@@ -68,7 +87,9 @@ async function main(): Promise<void> {
       if (run.status === "succeeded" || run.status === "failed") break;
       await new Promise((r) => setTimeout(r, 200));
     }
-    say(`8. run ${run.status}: counts ${JSON.stringify(run.counts)}${run.error ? ` error ${JSON.stringify(run.error)}` : ""}`);
+    say(
+      `8. run ${run.status}: counts ${JSON.stringify(run.counts)}${run.error ? ` error ${JSON.stringify(run.error)}` : ""}`,
+    );
     if (typeof run.output_dir === "string") {
       const files = (await fs.readdir(run.output_dir)).sort();
       say(`   output in ${run.output_dir}: ${files.join(", ")}`);
@@ -77,7 +98,8 @@ async function main(): Promise<void> {
     }
     const audit = await api("GET", `/api/v1/audit?guid=${cred.guid}&order=asc`);
     say("9. audit events for the GUID (values never recorded):");
-    for (const e of audit.events as Array<Record<string, unknown>>) say(`     #${e.seq} ${e.time} ${e.action} ${e.outcome} by ${e.accessor}`);
+    for (const e of audit.events as Array<Record<string, unknown>>)
+      say(`     #${e.seq} ${e.time} ${e.action} ${e.outcome} by ${e.accessor}`);
     say(`done. Demo token (tenant demo): ${token.slice(0, 8)}... (kept in this process only)`);
     if (run.status !== "succeeded") process.exitCode = 1;
   } finally {

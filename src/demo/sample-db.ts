@@ -60,7 +60,9 @@ export async function createSampleSource(superuserUrl: string): Promise<SampleSo
   await db.connect();
   try {
     await db.query(SCHEMA_SQL);
-    await db.query(`GRANT USAGE ON SCHEMA sales, hr, staging TO ${ROLE}; GRANT SELECT ON ALL TABLES IN SCHEMA sales, hr, staging TO ${ROLE};`);
+    await db.query(
+      `GRANT USAGE ON SCHEMA sales, hr, staging TO ${ROLE}; GRANT SELECT ON ALL TABLES IN SCHEMA sales, hr, staging TO ${ROLE};`,
+    );
   } finally {
     await db.end();
   }

@@ -5,12 +5,15 @@ import { ERROR_CODES, GuidvaultError } from "./index.js";
 describe("error codes", () => {
   const doc = fs.readFileSync(new URL("../../docs/errors.md", import.meta.url), "utf8");
 
-  it.each(Object.entries(ERROR_CODES))("%s is documented in docs/errors.md with its HTTP status", (code, info) => {
-    const row = doc.split("\n").find((l) => l.startsWith(`| \`${code}\``));
-    expect(row, `docs/errors.md has no row for ${code}`).toBeDefined();
-    expect(row).toContain(`| ${info.status} |`);
-    expect(row).toContain(info.retryable ? "| yes |" : "| no |");
-  });
+  it.each(Object.entries(ERROR_CODES))(
+    "%s is documented in docs/errors.md with its HTTP status",
+    (code, info) => {
+      const row = doc.split("\n").find((l) => l.startsWith(`| \`${code}\``));
+      expect(row, `docs/errors.md has no row for ${code}`).toBeDefined();
+      expect(row).toContain(`| ${info.status} |`);
+      expect(row).toContain(info.retryable ? "| yes |" : "| no |");
+    },
+  );
 
   it("carries code, status and cause", () => {
     const cause = new Error("inner");

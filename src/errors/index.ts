@@ -82,7 +82,14 @@ export function isGuidvaultError(err: unknown, code?: ErrorCode): err is Guidvau
 
 /** PostgreSQL SQLSTATE classes that mean "the server is not reachable or not accepting work". */
 const UNAVAILABLE_SQLSTATE = /^(08|53|57P0[1-3])/;
-const UNAVAILABLE_ERRNO = new Set(["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EPIPE", "ENOTFOUND", "EHOSTUNREACH"]);
+const UNAVAILABLE_ERRNO = new Set([
+  "ECONNREFUSED",
+  "ECONNRESET",
+  "ETIMEDOUT",
+  "EPIPE",
+  "ENOTFOUND",
+  "EHOSTUNREACH",
+]);
 
 /**
  * Converts a database driver error into `STORE_UNAVAILABLE` when it is a connectivity failure

@@ -26,7 +26,10 @@ export function parseUuid(value: unknown, kind: string): string {
     const v = value.toLowerCase();
     if (UUID_PATTERN.test(v)) return v;
   }
-  throw new GuidvaultError("INVALID_ID", `${kind} ${printable(value)} is not a UUID (expected 8-4-4-4-12 hex digits)`);
+  throw new GuidvaultError(
+    "INVALID_ID",
+    `${kind} ${printable(value)} is not a UUID (expected 8-4-4-4-12 hex digits)`,
+  );
 }
 
 /** @throws GuidvaultError `INVALID_ID` when `value` is not a valid tenant name */

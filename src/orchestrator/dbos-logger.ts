@@ -25,6 +25,7 @@ export function createDbosLogger(logger: Logger): DbosLogSink {
     info: (e) => l.debug(text(e)), // DBOS narrates start-up at info; keep it out of the default log
     debug: (e) => l.debug(text(e)),
     warn: (e) => l.warn(text(e)),
-    error: (e) => (e instanceof Error ? l.error({ err: maskError(e) }, maskError(e).message) : l.error(text(e))),
+    error: (e) =>
+      e instanceof Error ? l.error({ err: maskError(e) }, maskError(e).message) : l.error(text(e)),
   };
 }

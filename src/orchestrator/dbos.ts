@@ -10,15 +10,20 @@ import { randomUUID } from "node:crypto";
 import fs from "node:fs/promises";
 import path from "node:path";
 import { DBOS } from "@dbos-inc/dbos-sdk";
-import { type AppRegistry, type Credential, createActivityContext, type WorkflowStep } from "../app-sdk/index.js";
+import {
+  type AppRegistry,
+  type Credential,
+  createActivityContext,
+  type WorkflowStep,
+} from "../app-sdk/index.js";
 import { GuidvaultError } from "../errors/index.js";
 import { parseUuid } from "../ids/index.js";
 import type { Logger } from "../log/logger.js";
 import { masker } from "../redact/index.js";
 import type { Accessor } from "../secret-store/types.js";
 import type { StateStore, WorkflowConfig } from "../state-store/types.js";
-import { findGuidvaultError, isRetryable, toActivityError } from "./retry.js";
 import { createDbosLogger } from "./dbos-logger.js";
+import { findGuidvaultError, isRetryable, toActivityError } from "./retry.js";
 import { scheduleRunId, syncWorkflowSchedule } from "./schedules.js";
 import type { Orchestrator, ProcessRole, RunInput } from "./types.js";
 
@@ -42,7 +47,14 @@ export interface DbosOrchestratorDeps {
   logger: Logger;
   stateStore: Pick<
     StateStore,
-    "getWorkflow" | "createRun" | "getRun" | "markRunning" | "addCounts" | "setOutputDir" | "finishRun" | "listScheduledWorkflows"
+    | "getWorkflow"
+    | "createRun"
+    | "getRun"
+    | "markRunning"
+    | "addCounts"
+    | "setOutputDir"
+    | "finishRun"
+    | "listScheduledWorkflows"
   >;
   /** Resolves a credential GUID for an accessor (credential service). */
   resolveCredential(guid: string, accessor: Accessor): Promise<Credential & { release(): void }>;
@@ -67,7 +79,10 @@ export async function createDbosOrchestrator(deps: DbosOrchestratorDeps): Promis
   const retry: RetryPolicy = { maxAttempts: 4, intervalSeconds: 0.5, backoffRate: 2, ...deps.retry };
   const { stateStore } = deps;
 
-  async function getWorkflowConfig(workflowId: string, runId: string): Promise<WorkflowConfig & { outputDir: string }> {
+  async function getWorkflowConfig(
+    workflowId: string,
+    runId: string,
+  ): Promise<WorkflowConfig & { outputDir: string }> {
     const wf = await stateStore.getWorkflow(workflowId);
     if (!wf) throw new GuidvaultError("WORKFLOW_NOT_FOUND", `workflow ${workflowId} not found`);
     const outputDir = path.join(deps.dataDir, "runs", runId);
@@ -77,7 +92,11 @@ export async function createDbosOrchestrator(deps: DbosOrchestratorDeps): Promis
     return { ...wf, outputDir };
   }
 
-  async function runActivity(step: WorkflowStep, wf: WorkflowConfig & { outputDir: string }, runId: string): Promise<void> {
+  async function runActivity(
+    step: WorkflowStep,
+    wf: WorkflowConfig & { outputDir: string },
+    runId: string,
+  ): Promise<void> {
     const app = deps.apps.get(wf.app);
     const ac = new AbortController();
     const accessor: Accessor = { kind: "run", tenant: wf.tenant, workflowId: wf.id, runId, step: step.name };
@@ -115,7 +134,9 @@ export async function createDbosOrchestrator(deps: DbosOrchestratorDeps): Promis
     async (input: RunInput): Promise<void> => {
       const runId = DBOS.workflowID as string;
       try {
-        const wf = await DBOS.runStep(() => getWorkflowConfig(input.workflow_id, runId), { name: "getWorkflowConfig" });
+        const wf = await DBOS.runStep(() => getWorkflowConfig(input.workflow_id, runId), {
+          name: "getWorkflowConfig",
+        });
         const app = deps.apps.get(wf.app);
         for (const step of app.workflow.steps) {
           await DBOS.runStep(() => runActivity(step, wf, runId), {
@@ -145,7 +166,8 @@ export async function createDbosOrchestrator(deps: DbosOrchestratorDeps): Promis
       if (!wf) return;
       await DBOS.runStep(
         async () => {
-          if (!(await stateStore.getRun(runId))) await stateStore.createRun({ id: runId, workflowId, tenant: wf.tenant, trigger: "schedule" });
+          if (!(await stateStore.getRun(runId)))
+            await stateStore.createRun({ id: runId, workflowId, tenant: wf.tenant, trigger: "schedule" });
         },
         { name: "createRun" },
       );
@@ -177,7 +199,12 @@ export async function createDbosOrchestrator(deps: DbosOrchestratorDeps): Promis
       const wf = await stateStore.getWorkflow(workflowId);
       if (!wf) throw new GuidvaultError("WORKFLOW_NOT_FOUND", `workflow ${workflowId} not found`);
       const runId = randomUUID();
-      await stateStore.createRun({ id: runId, workflowId, tenant: wf.tenant, trigger: options.trigger ?? "api" });
+      await stateStore.createRun({
+        id: runId,
+        workflowId,
+        tenant: wf.tenant,
+        trigger: options.trigger ?? "api",
+      });
       const input: RunInput = { workflow_id: workflowId };
       await DBOS.startWorkflow(runWorkflow, {
         workflowID: runId,
@@ -191,7 +218,8 @@ export async function createDbosOrchestrator(deps: DbosOrchestratorDeps): Promis
       for (;;) {
         const run = await stateStore.getRun(runId);
         if (run && (run.status === "succeeded" || run.status === "failed")) return run.status;
-        if (Date.now() > deadline) throw new GuidvaultError("CONFLICT", `run ${runId} did not finish within ${timeoutMs} ms`);
+        if (Date.now() > deadline)
+          throw new GuidvaultError("CONFLICT", `run ${runId} did not finish within ${timeoutMs} ms`);
         await new Promise((r) => setTimeout(r, 25));
       }
     },

@@ -5,7 +5,15 @@
 import { GuidvaultError, isGuidvaultError } from "../errors/index.js";
 import { masker, scrubError } from "../redact/index.js";
 
-const NETWORK_ERRNO = new Set(["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EHOSTUNREACH", "ENETUNREACH", "EPIPE", "EAI_AGAIN"]);
+const NETWORK_ERRNO = new Set([
+  "ECONNREFUSED",
+  "ECONNRESET",
+  "ETIMEDOUT",
+  "EHOSTUNREACH",
+  "ENETUNREACH",
+  "EPIPE",
+  "EAI_AGAIN",
+]);
 
 /** Finds the first GuidvaultError in an error, its `cause` chain, or an AggregateError's `errors`. */
 export function findGuidvaultError(err: unknown, depth = 0): GuidvaultError | undefined {
@@ -35,7 +43,8 @@ export function toActivityError(err: unknown): GuidvaultError {
     const code = typeof e.code === "string" ? e.code : "";
     const message = masker.mask(typeof e.message === "string" ? e.message : String(err));
     if (/^28/.test(code)) out = new GuidvaultError("AUTH_FAILED", message);
-    else if (NETWORK_ERRNO.has(code) || /^08/.test(code)) out = new GuidvaultError("EXTERNAL_UNAVAILABLE", message);
+    else if (NETWORK_ERRNO.has(code) || /^08/.test(code))
+      out = new GuidvaultError("EXTERNAL_UNAVAILABLE", message);
     else out = new GuidvaultError("INTERNAL", message);
   }
   scrubError(err);

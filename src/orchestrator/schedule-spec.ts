@@ -21,7 +21,9 @@ export const scheduleSchema = z
     cron: z
       .string()
       .max(120)
-      .refine((c) => c.trim().split(/\s+/).length === 5, { message: "cron must have 5 fields: minute hour day month weekday" })
+      .refine((c) => c.trim().split(/\s+/).length === 5, {
+        message: "cron must have 5 fields: minute hour day month weekday",
+      })
       .refine(
         (c) => {
           try {
@@ -33,7 +35,11 @@ export const scheduleSchema = z
         },
         { message: "cron expression is not valid" },
       ),
-    timezone: z.string().max(64).refine(isTimeZone, { message: "timezone must be an IANA name such as Europe/Berlin" }).default("UTC"),
+    timezone: z
+      .string()
+      .max(64)
+      .refine(isTimeZone, { message: "timezone must be an IANA name such as Europe/Berlin" })
+      .default("UTC"),
     paused: z.boolean().default(false),
   })
   .strict();

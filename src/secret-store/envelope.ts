@@ -41,7 +41,8 @@ export function seal(key: Buffer, plaintext: Buffer, aad: Buffer): Sealed {
  */
 export function open(key: Buffer, sealed: Sealed, aad: Buffer, what: string): Buffer {
   try {
-    if (sealed.nonce.length !== NONCE_BYTES || sealed.ciphertext.length < TAG_BYTES) throw new Error("malformed");
+    if (sealed.nonce.length !== NONCE_BYTES || sealed.ciphertext.length < TAG_BYTES)
+      throw new Error("malformed");
     const body = sealed.ciphertext.subarray(0, sealed.ciphertext.length - TAG_BYTES);
     const tag = sealed.ciphertext.subarray(sealed.ciphertext.length - TAG_BYTES);
     const decipher = createDecipheriv("aes-256-gcm", key, sealed.nonce, { authTagLength: TAG_BYTES });

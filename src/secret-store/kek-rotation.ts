@@ -34,7 +34,9 @@ export async function rotateKek(opts: KekRotationOptions): Promise<KekRotationRe
   const { pool, ring } = opts;
   const batchSize = opts.batchSize ?? 2000;
   return withClient(pool, "secret store", async (lock) => {
-    const { rows: got } = await lock.query<{ ok: boolean }>("SELECT pg_try_advisory_lock($1) AS ok", [ROTATION_LOCK]);
+    const { rows: got } = await lock.query<{ ok: boolean }>("SELECT pg_try_advisory_lock($1) AS ok", [
+      ROTATION_LOCK,
+    ]);
     if (!got[0]?.ok) throw new GuidvaultError("CONFLICT", "another KEK rotation is running");
     try {
       const { rows: open_ } = await lock.query<{ id: string; to_kek: string }>(
@@ -51,14 +53,20 @@ export async function rotateKek(opts: KekRotationOptions): Promise<KekRotationRe
         await lock.query("BEGIN");
         const kek = await ring.createPrimary(lock);
         await lock.query("UPDATE secret.kek_rotation SET finished_at = now() WHERE finished_at IS NULL");
-        const { rows } = await lock.query<{ id: string }>("INSERT INTO secret.kek_rotation (to_kek) VALUES ($1) RETURNING id", [kek.id]);
+        const { rows } = await lock.query<{ id: string }>(
+          "INSERT INTO secret.kek_rotation (to_kek) VALUES ($1) RETURNING id",
+          [kek.id],
+        );
         await lock.query("COMMIT");
         ring.invalidate();
         rotationId = rows[0]?.id as string;
         target = kek.id;
       }
       const targetKek = await ring.get(target);
-      const { rows: cnt } = await lock.query<{ n: string }>("SELECT count(*) AS n FROM secret.version WHERE kek_id <> $1", [target]);
+      const { rows: cnt } = await lock.query<{ n: string }>(
+        "SELECT count(*) AS n FROM secret.version WHERE kek_id <> $1",
+        [target],
+      );
       const total = Number(cnt[0]?.n ?? 0);
       let done = 0;
       opts.onProgress?.(done, total);
@@ -66,7 +74,13 @@ export async function rotateKek(opts: KekRotationOptions): Promise<KekRotationRe
       for (;;) {
         opts.signal?.throwIfAborted();
         await lock.query("BEGIN");
-        const { rows } = await lock.query<{ guid: string; version: number; kek_id: string; wrapped_dek: Buffer; tenant: string }>(
+        const { rows } = await lock.query<{
+          guid: string;
+          version: number;
+          kek_id: string;
+          wrapped_dek: Buffer;
+          tenant: string;
+        }>(
           `SELECT v.guid, v.version, v.kek_id, v.wrapped_dek, c.tenant
              FROM secret.version v JOIN secret.credential c ON c.guid = v.guid
             WHERE (v.guid, v.version) > ($1::uuid, $2::int) AND v.kek_id <> $3
@@ -82,7 +96,12 @@ export async function rotateKek(opts: KekRotationOptions): Promise<KekRotationRe
         const wrapped: Buffer[] = [];
         for (const r of rows) {
           const old = await ring.get(r.kek_id);
-          const dek = open(old.key, unpackSealed(r.wrapped_dek), dekAad(r.tenant, r.guid, r.version, old.id), `credential ${r.guid} v${r.version} DEK`);
+          const dek = open(
+            old.key,
+            unpackSealed(r.wrapped_dek),
+            dekAad(r.tenant, r.guid, r.version, old.id),
+            `credential ${r.guid} v${r.version} DEK`,
+          );
           wrapped.push(packSealed(seal(targetKek.key, dek, dekAad(r.tenant, r.guid, r.version, target))));
           dek.fill(0);
           guids.push(r.guid);
@@ -94,7 +113,10 @@ export async function rotateKek(opts: KekRotationOptions): Promise<KekRotationRe
             WHERE v.guid = u.g AND v.version = u.ver`,
           [target, guids, versions, wrapped],
         );
-        await lock.query("UPDATE secret.kek_rotation SET rewrapped = rewrapped + $2 WHERE id = $1", [rotationId, rows.length]);
+        await lock.query("UPDATE secret.kek_rotation SET rewrapped = rewrapped + $2 WHERE id = $1", [
+          rotationId,
+          rows.length,
+        ]);
         await lock.query("COMMIT");
         const last = rows[rows.length - 1] as { guid: string; version: number };
         after = [last.guid, last.version];

@@ -29,7 +29,10 @@ export interface KeyRing {
 const FIRST_KEK_LOCK = 0x67760001; // advisory lock id: creating the first KEK
 
 function newKekId(): string {
-  return `kek-${new Date().toISOString().replace(/[-:.TZ]/g, "").slice(0, 14)}-${randomBytes(4).toString("hex")}`;
+  return `kek-${new Date()
+    .toISOString()
+    .replace(/[-:.TZ]/g, "")
+    .slice(0, 14)}-${randomBytes(4).toString("hex")}`;
 }
 
 /** Creates a key ring over `pool` (secret role) rooted in `masterKey` (32 bytes). */
@@ -48,13 +51,20 @@ export function createKeyRing(pool: pg.Pool, masterKey: Buffer): KeyRing {
     const key = randomBytes(KEY_BYTES);
     const wrapped = packSealed(seal(masterKey, key, kekAad(id)));
     await client.query("UPDATE secret.kek SET is_primary = false WHERE is_primary");
-    await client.query("INSERT INTO secret.kek (id, wrapped, is_primary) VALUES ($1, $2, true)", [id, wrapped]);
+    await client.query("INSERT INTO secret.kek (id, wrapped, is_primary) VALUES ($1, $2, true)", [
+      id,
+      wrapped,
+    ]);
     return { id, key };
   }
 
   async function load(): Promise<void> {
     const read = async (c: pg.Pool | pg.ClientBase) =>
-      (await c.query<{ id: string; wrapped: Buffer; is_primary: boolean }>("SELECT id, wrapped, is_primary FROM secret.kek")).rows;
+      (
+        await c.query<{ id: string; wrapped: Buffer; is_primary: boolean }>(
+          "SELECT id, wrapped, is_primary FROM secret.kek",
+        )
+      ).rows;
     let rows = await read(pool);
     if (!rows.some((r) => r.is_primary)) {
       rows = await withTransaction(pool, "secret store", async (client) => {

@@ -51,14 +51,19 @@ export function keyCheckValue(masterKey: Buffer): Buffer {
  * on first start.
  * @throws GuidvaultError `MASTER_KEY_MISMATCH` when the key differs from the one that created the data
  */
-export async function checkMasterKey(client: pg.ClientBase, masterKey: Buffer): Promise<"created" | "matched"> {
+export async function checkMasterKey(
+  client: pg.ClientBase,
+  masterKey: Buffer,
+): Promise<"created" | "matched"> {
   const kcv = keyCheckValue(masterKey);
   const inserted = await client.query(
     "INSERT INTO secret.master_key_check (id, kcv) VALUES (1, $1) ON CONFLICT (id) DO NOTHING",
     [kcv],
   );
   if (inserted.rowCount === 1) return "created";
-  const { rows } = await client.query<{ kcv: Buffer }>("SELECT kcv FROM secret.master_key_check WHERE id = 1");
+  const { rows } = await client.query<{ kcv: Buffer }>(
+    "SELECT kcv FROM secret.master_key_check WHERE id = 1",
+  );
   const stored = rows[0]?.kcv;
   if (!stored || stored.length !== kcv.length || !timingSafeEqual(stored, kcv)) {
     throw new GuidvaultError(
@@ -75,5 +80,7 @@ export async function checkMasterKey(client: pg.ClientBase, masterKey: Buffer): 
  * process holding the master key can log in as the role and nothing else needs distributing.
  */
 export function rolePassword(masterKey: Buffer, role: string): string {
-  return Buffer.from(hkdfSync("sha256", masterKey, "guidvault database role", role, 32)).toString("base64url");
+  return Buffer.from(hkdfSync("sha256", masterKey, "guidvault database role", role, 32)).toString(
+    "base64url",
+  );
 }

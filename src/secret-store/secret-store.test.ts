@@ -65,8 +65,14 @@ describe("secret store (PostgreSQL backend)", () => {
     const { guid } = await core.secretStore.put("acme", { password: "to-be-destroyed" });
     await core.secretStore.rotate(guid, { password: "to-be-destroyed-2" });
     await core.secretStore.destroy(guid, op);
-    await expect(core.secretStore.getCredentials(guid, op)).rejects.toMatchObject({ code: "CREDENTIAL_NOT_FOUND" });
-    const rows = await adminQuery(core.databaseUrl, "SELECT count(*)::int AS n FROM secret.version WHERE guid = $1", [guid]);
+    await expect(core.secretStore.getCredentials(guid, op)).rejects.toMatchObject({
+      code: "CREDENTIAL_NOT_FOUND",
+    });
+    const rows = await adminQuery(
+      core.databaseUrl,
+      "SELECT count(*)::int AS n FROM secret.version WHERE guid = $1",
+      [guid],
+    );
     expect(rows[0]?.n).toBe(0);
     await expect(core.secretStore.destroy(guid, op)).rejects.toMatchObject({ code: "CREDENTIAL_NOT_FOUND" });
   });
@@ -78,7 +84,9 @@ describe("secret store (PostgreSQL backend)", () => {
       "UPDATE secret.version SET ciphertext = set_byte(ciphertext, 0, get_byte(ciphertext, 0) # 1) WHERE guid = $1",
       [guid],
     );
-    await expect(core.secretStore.getCredentials(guid, op)).rejects.toMatchObject({ code: "INTEGRITY_ERROR" });
+    await expect(core.secretStore.getCredentials(guid, op)).rejects.toMatchObject({
+      code: "INTEGRITY_ERROR",
+    });
   });
 
   it("two credentials' rows swapped in SQL both give INTEGRITY_ERROR", async () => {
@@ -91,8 +99,12 @@ describe("secret store (PostgreSQL backend)", () => {
          FROM x WHERE v.guid IN ($1, $2) AND x.guid <> v.guid`,
       [a.guid, b.guid],
     );
-    await expect(core.secretStore.getCredentials(a.guid, op)).rejects.toMatchObject({ code: "INTEGRITY_ERROR" });
-    await expect(core.secretStore.getCredentials(b.guid, op)).rejects.toMatchObject({ code: "INTEGRITY_ERROR" });
+    await expect(core.secretStore.getCredentials(a.guid, op)).rejects.toMatchObject({
+      code: "INTEGRITY_ERROR",
+    });
+    await expect(core.secretStore.getCredentials(b.guid, op)).rejects.toMatchObject({
+      code: "INTEGRITY_ERROR",
+    });
   });
 
   it("another tenant cannot resolve the GUID", async () => {
@@ -114,16 +126,22 @@ describe("secret store (PostgreSQL backend)", () => {
   });
 
   it("rejects malformed GUIDs, tenants and secret halves with stable codes", async () => {
-    await expect(core.secretStore.getCredentials("../../etc/passwd", op)).rejects.toMatchObject({ code: "INVALID_ID" });
-    await expect(core.secretStore.put("Bad Tenant", { password: "x-long-enough" })).rejects.toMatchObject({ code: "INVALID_ID" });
+    await expect(core.secretStore.getCredentials("../../etc/passwd", op)).rejects.toMatchObject({
+      code: "INVALID_ID",
+    });
+    await expect(core.secretStore.put("Bad Tenant", { password: "x-long-enough" })).rejects.toMatchObject({
+      code: "INVALID_ID",
+    });
     await expect(core.secretStore.put("acme", {})).rejects.toMatchObject({ code: "CREDENTIAL_INVALID" });
-    await expect(core.secretStore.put("acme", { password: "" })).rejects.toMatchObject({ code: "CREDENTIAL_INVALID" });
+    await expect(core.secretStore.put("acme", { password: "" })).rejects.toMatchObject({
+      code: "CREDENTIAL_INVALID",
+    });
   });
 
   it("warns when a secret is shorter than the masker minimum (case 008)", async () => {
     const { warnings } = await core.secretStore.put("acme", { password: "test" });
     expect(warnings.join(" ")).toMatch(/password.*shorter than 8/);
-    expect(warnings.join(" ")).not.toContain("test\"");
+    expect(warnings.join(" ")).not.toContain('test"');
   });
 
   it("lists a tenant's credentials with metadata only", async () => {

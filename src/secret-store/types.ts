@@ -81,7 +81,11 @@ export interface SecretStore {
    * @returns the new version number
    * @throws GuidvaultError `CREDENTIAL_NOT_FOUND`, `CONFLICT` (stale `expectedVersion`)
    */
-  rotate(guid: CredentialGuid, secret: SecretHalf, options?: RotateOptions): Promise<{ version: number; warnings: string[] }>;
+  rotate(
+    guid: CredentialGuid,
+    secret: SecretHalf,
+    options?: RotateOptions,
+  ): Promise<{ version: number; warnings: string[] }>;
   /**
    * Crypto-shreds every version (deletes the wrapped DEKs and ciphertext). Later reads give
    * `CREDENTIAL_NOT_FOUND`.
@@ -96,7 +100,12 @@ export interface SecretStore {
    * Makes a new KEK primary and re-wraps every DEK under it in batches, without touching
    * ciphertext. Resumes an unfinished rotation unless `forceNew`.
    */
-  rotateKek(options?: { batchSize?: number; onProgress?: RotationProgress; forceNew?: boolean; signal?: AbortSignal }): Promise<KekRotationResult>;
+  rotateKek(options?: {
+    batchSize?: number;
+    onProgress?: RotationProgress;
+    forceNew?: boolean;
+    signal?: AbortSignal;
+  }): Promise<KekRotationResult>;
   /** Installs the access rule (default: allow operator and test-auth accessors, deny runs). */
   setAccessPolicy(policy: AccessPolicy): void;
   /** Closes pools and flushes pending audit events. */

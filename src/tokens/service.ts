@@ -23,7 +23,12 @@ export function hashToken(token: string): Buffer {
 /** Token service. */
 export interface TokenService {
   /** Creates a token; returns the record and the token (shown once). */
-  create(input: { tenant: string; role: TokenRole; name: string; token?: string }): Promise<{ record: ApiToken; token: string }>;
+  create(input: {
+    tenant: string;
+    role: TokenRole;
+    name: string;
+    token?: string;
+  }): Promise<{ record: ApiToken; token: string }>;
   /** Resolves a presented token. @throws GuidvaultError `UNAUTHENTICATED` */
   authenticate(token: string | undefined): Promise<ApiToken>;
   /** Creates the first admin token when none exists; returns it, or undefined when tokens exist. */
@@ -36,19 +41,35 @@ export function roleAtLeast(have: TokenRole, need: TokenRole): boolean {
 }
 
 /** Creates the token service over the state store. */
-export function createTokenService(deps: { stateStore: Pick<StateStore, "createToken" | "findTokenByHash" | "countTokens"> }): TokenService {
+export function createTokenService(deps: {
+  stateStore: Pick<StateStore, "createToken" | "findTokenByHash" | "countTokens">;
+}): TokenService {
   const { stateStore } = deps;
   const service: TokenService = {
     async create({ tenant, role, name, token }) {
-      if (!TOKEN_ROLES.includes(role)) throw new GuidvaultError("BAD_REQUEST", `role must be one of ${TOKEN_ROLES.join(", ")}`);
+      if (!TOKEN_ROLES.includes(role))
+        throw new GuidvaultError("BAD_REQUEST", `role must be one of ${TOKEN_ROLES.join(", ")}`);
       const value = token ?? `${TOKEN_PREFIX}${randomBytes(32).toString("base64url")}`;
-      const record = await stateStore.createToken({ tenant: parseTenant(tenant), role, name, tokenHash: hashToken(value) });
+      const record = await stateStore.createToken({
+        tenant: parseTenant(tenant),
+        role,
+        name,
+        tokenHash: hashToken(value),
+      });
       return { record, token: value };
     },
     async authenticate(token) {
-      if (!token || token.length > 512) throw new GuidvaultError("UNAUTHENTICATED", "authentication required: send a valid API token in the Authorization header");
+      if (!token || token.length > 512)
+        throw new GuidvaultError(
+          "UNAUTHENTICATED",
+          "authentication required: send a valid API token in the Authorization header",
+        );
       const record = await stateStore.findTokenByHash(hashToken(token));
-      if (!record) throw new GuidvaultError("UNAUTHENTICATED", "authentication required: send a valid API token in the Authorization header");
+      if (!record)
+        throw new GuidvaultError(
+          "UNAUTHENTICATED",
+          "authentication required: send a valid API token in the Authorization header",
+        );
       return record;
     },
     async bootstrap(preset) {

@@ -202,21 +202,39 @@ describe("guidvault credentials (real CLI process, real PostgreSQL)", () => {
 
   it("put --app stores a whole credential (both halves) and destroy removes both", async () => {
     const pw = secret();
-    const values = { host: "db.example.com", port: 5432, database: "sales", username: "reader", password: pw };
-    const r = await runCli(["credentials", "put", "--tenant", "apps", "--app", "postgres", "--auth-type", "basic"], {
-      env,
-      input: JSON.stringify(values),
-    });
+    const values = {
+      host: "db.example.com",
+      port: 5432,
+      database: "sales",
+      username: "reader",
+      password: pw,
+    };
+    const r = await runCli(
+      ["credentials", "put", "--tenant", "apps", "--app", "postgres", "--auth-type", "basic"],
+      {
+        env,
+        input: JSON.stringify(values),
+      },
+    );
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(GUID_LINE);
     const guid = r.stdout.trim();
-    const cfg = await adminQuery(databaseUrl, "SELECT config::text AS c FROM state.credential_config WHERE guid = $1", [guid]);
+    const cfg = await adminQuery(
+      databaseUrl,
+      "SELECT config::text AS c FROM state.credential_config WHERE guid = $1",
+      [guid],
+    );
     expect(cfg[0]?.c).toContain("db.example.com");
     expect(cfg[0]?.c).not.toContain(pw);
-    const bad = await runCli(["credentials", "put", "--tenant", "apps", "--app", "postgres"], { env, input: "{}" });
+    const bad = await runCli(["credentials", "put", "--tenant", "apps", "--app", "postgres"], {
+      env,
+      input: "{}",
+    });
     expect(bad.code).toBe(2);
     const gone = await runCli(["credentials", "destroy", guid, "--yes"], { env });
     expect(gone.code, gone.stderr).toBe(0);
-    expect(await adminQuery(databaseUrl, "SELECT 1 FROM state.credential_config WHERE guid = $1", [guid])).toHaveLength(0);
+    expect(
+      await adminQuery(databaseUrl, "SELECT 1 FROM state.credential_config WHERE guid = $1", [guid]),
+    ).toHaveLength(0);
   });
 });

@@ -17,7 +17,13 @@ beforeAll(async () => {
   const res = await t.api.post("/api/v1/credentials", {
     app: "postgres",
     authType: "basic",
-    values: { host: "127.0.0.1", port: 5432, database: "postgres", username: "someone", password: "api-input-password-1" },
+    values: {
+      host: "127.0.0.1",
+      port: 5432,
+      database: "postgres",
+      username: "someone",
+      password: "api-input-password-1",
+    },
   });
   expect(res.status).toBe(201);
   guid = res.body.guid as string;
@@ -26,10 +32,19 @@ afterAll(async () => {
   await t?.close();
 });
 
-function expectProblem(res: { status: number; headers: Headers; body: Record<string, unknown> }, status: number[], code?: string) {
+function expectProblem(
+  res: { status: number; headers: Headers; body: Record<string, unknown> },
+  status: number[],
+  code?: string,
+) {
   expect(status).toContain(res.status);
   expect(res.headers.get("content-type")).toContain("application/problem+json");
-  expect(res.body).toMatchObject({ status: res.status, type: expect.any(String), title: expect.any(String), detail: expect.any(String) });
+  expect(res.body).toMatchObject({
+    status: res.status,
+    type: expect.any(String),
+    title: expect.any(String),
+    detail: expect.any(String),
+  });
   if (code) expect(res.body.code).toBe(code);
   expect(JSON.stringify(res.body)).not.toMatch(/at .*\.ts:\d+/); // no stack trace
 }
@@ -62,7 +77,11 @@ describe("case 005: hostile identifiers are refused before any lookup", () => {
   });
 
   it("refuses hostile ids in bodies and keeps serving", async () => {
-    const res = await t.api.post("/api/v1/workflows", { app: "postgres", credential_guid: "../../etc/passwd", config: {} });
+    const res = await t.api.post("/api/v1/workflows", {
+      app: "postgres",
+      credential_guid: "../../etc/passwd",
+      config: {},
+    });
     expectProblem(res, [400], "INVALID_ID");
     const ok = await t.api.get(`/api/v1/credentials/${guid}`);
     expect(ok.status).toBe(200);
@@ -81,20 +100,35 @@ describe("request validation", () => {
     expectProblem(res, [400], "BAD_REQUEST");
   });
   it("a body over 64 KiB -> 413 PAYLOAD_TOO_LARGE", async () => {
-    const res = await t.api.post("/api/v1/credentials", { app: "postgres", authType: "basic", values: { password: "x".repeat(70_000) } });
+    const res = await t.api.post("/api/v1/credentials", {
+      app: "postgres",
+      authType: "basic",
+      values: { password: "x".repeat(70_000) },
+    });
     expectProblem(res, [413], "PAYLOAD_TOO_LARGE");
   });
   it("unknown fields are refused and the values are not echoed", async () => {
     const res = await t.api.post("/api/v1/credentials", {
       app: "postgres",
       authType: "basic",
-      values: { host: "h", port: 5432, database: "d", username: "u", password: "echo-me-not-123456", color: "blue" },
+      values: {
+        host: "h",
+        port: 5432,
+        database: "d",
+        username: "u",
+        password: "echo-me-not-123456",
+        color: "blue",
+      },
     });
     expectProblem(res, [400, 422]);
     expect(res.text).not.toContain("echo-me-not-123456");
   });
   it("an unknown app -> 422 CONFIG_INVALID", async () => {
-    const res = await t.api.post("/api/v1/credentials", { app: "nope", authType: "basic", values: { password: "x-long-enough" } });
+    const res = await t.api.post("/api/v1/credentials", {
+      app: "nope",
+      authType: "basic",
+      values: { password: "x-long-enough" },
+    });
     expectProblem(res, [422], "CONFIG_INVALID");
   });
   it("serves the OpenAPI document without a token", async () => {
@@ -112,10 +146,16 @@ describe("request validation", () => {
 });
 
 describe("case 011: check-and-set on rotation", () => {
-  const values = (pw: string) => ({ values: { host: "127.0.0.1", port: 5432, database: "postgres", username: "someone", password: pw } });
+  const values = (pw: string) => ({
+    values: { host: "127.0.0.1", port: 5432, database: "postgres", username: "someone", password: pw },
+  });
 
   it("a stale If-Match gives 409 CONFLICT and changes nothing; exactly one version is current", async () => {
-    const created = await t.api.post("/api/v1/credentials", { app: "postgres", authType: "basic", ...values("cas-v1-password") });
+    const created = await t.api.post("/api/v1/credentials", {
+      app: "postgres",
+      authType: "basic",
+      ...values("cas-v1-password"),
+    });
     const g = created.body.guid as string;
     const [a, b] = await Promise.all([
       t.api.request("PUT", `/api/v1/credentials/${g}`, values("cas-client-a-pw"), { "if-match": '"1"' }),
@@ -128,7 +168,9 @@ describe("case 011: check-and-set on rotation", () => {
   });
 
   it("an If-Match the store cannot honour is refused, never ignored", async () => {
-    const res = await t.api.request("PUT", `/api/v1/credentials/${guid}`, values("cas-garbage-pw"), { "if-match": "*, yesterday" });
+    const res = await t.api.request("PUT", `/api/v1/credentials/${guid}`, values("cas-garbage-pw"), {
+      "if-match": "*, yesterday",
+    });
     expectProblem(res, [400], "BAD_REQUEST");
     const d = await t.api.get(`/api/v1/credentials/${guid}`);
     expect(d.headers.get("etag")).toBe('"1"');
@@ -143,17 +185,23 @@ describe("case 010: API tokens never reach logs or audit events", () => {
     await t.api.post(`/api/v1/credentials/${guid}/test`, {});
     const log = await fs.readFile(t.logFile);
     const audit = await adminQuery(t.databaseUrl, "SELECT row_to_json(e)::text AS j FROM audit.event e");
-    const where = [{ where: "log file", data: log }, ...audit.map((r, i) => ({ where: `audit row ${i}`, data: String(r.j) }))];
+    const where = [
+      { where: "log file", data: log },
+      ...audit.map((r, i) => ({ where: `audit row ${i}`, data: String(r.j) })),
+    ];
     expect(sweepBuffers(where, [t.token, wrong])).toEqual([]);
     expect(canaryForms(t.token).length).toBeGreaterThan(3);
-    const testAuth = audit.map((r) => JSON.parse(String(r.j))).filter((e) => e.accessor.startsWith("test-auth:"));
+    const testAuth = audit
+      .map((r) => JSON.parse(String(r.j)))
+      .filter((e) => e.accessor.startsWith("test-auth:"));
     expect(testAuth.length).toBeGreaterThan(0);
     expect(testAuth[0].accessor).toMatch(/^test-auth:token:[0-9a-f-]+$/);
   });
 
   it("too many failed authentications from one address are rate limited with 429", async () => {
     let last = 0;
-    for (let i = 0; i < 25; i++) last = (await t.api.get("/api/v1/credentials", { authorization: `Bearer gvt_nope_${i}` })).status;
+    for (let i = 0; i < 25; i++)
+      last = (await t.api.get("/api/v1/credentials", { authorization: `Bearer gvt_nope_${i}` })).status;
     expect(last).toBe(429);
   });
 });

@@ -46,7 +46,9 @@ const leakyApp = defineApp({
         name: "connect",
         run: async (ctx) => {
           const c = await ctx.getCredentials();
-          const err = new Error(`auth failed for postgresql://${c.username}:${c.password}@${c.host}:${c.port}/x`);
+          const err = new Error(
+            `auth failed for postgresql://${c.username}:${c.password}@${c.host}:${c.port}/x`,
+          );
           (err as Error & { code: string }).code = "28P01";
           throw err;
         },
@@ -139,7 +141,9 @@ describe("a run extracts metadata from a real PostgreSQL (case 001 password)", (
     expect(dir).toContain(path.join(t.dataDir, "runs"));
     const schemas = (await readJsonl(dir, "schemas")).map((s) => s.schema).sort();
     expect(schemas).toEqual([...src.expected.schemas].sort());
-    const tables = (await readJsonl(dir, "tables")).map((r) => `${r.schema}.${r.table}:${r.table_type}`).sort();
+    const tables = (await readJsonl(dir, "tables"))
+      .map((r) => `${r.schema}.${r.table}:${r.table_type}`)
+      .sort();
     expect(tables).toEqual(src.expected.tables.map((r) => `${r.schema}.${r.table}:${r.table_type}`).sort());
     const columns = await readJsonl(dir, "columns");
     expect(columns.map((c) => `${c.schema}.${c.table}.${c.column}`).sort()).toEqual(
@@ -148,7 +152,9 @@ describe("a run extracts metadata from a real PostgreSQL (case 001 password)", (
     const commented = src.expected.columns.filter((c) => c.comment);
     expect(commented.length).toBeGreaterThan(0);
     for (const c of commented) {
-      expect(columns.find((x) => x.schema === c.schema && x.table === c.table && x.column === c.column)?.comment).toBe(c.comment);
+      expect(
+        columns.find((x) => x.schema === c.schema && x.table === c.table && x.column === c.column)?.comment,
+      ).toBe(c.comment);
     }
   });
 
@@ -172,10 +178,18 @@ describe("a run extracts metadata from a real PostgreSQL (case 001 password)", (
 
   describe("access rule", () => {
     const denied = async (accessor: Accessor) => {
-      await expect(t.runtime.core.secretStore.getCredentials(guid, accessor)).rejects.toMatchObject({ code: "ACCESS_DENIED" });
+      await expect(t.runtime.core.secretStore.getCredentials(guid, accessor)).rejects.toMatchObject({
+        code: "ACCESS_DENIED",
+      });
     };
     it("refuses a caller with no run", async () => {
-      await denied({ kind: "run", tenant: "default", workflowId, runId: "00000000-0000-4000-8000-000000000000", step: "x" });
+      await denied({
+        kind: "run",
+        tenant: "default",
+        workflowId,
+        runId: "00000000-0000-4000-8000-000000000000",
+        step: "x",
+      });
     });
     it("refuses a finished run", async () => {
       await denied({ kind: "run", tenant: "default", workflowId, runId: run.run_id as string, step: "x" });
@@ -184,7 +198,12 @@ describe("a run extracts metadata from a real PostgreSQL (case 001 password)", (
       const otherGuid = await createCredential(basicValues(src));
       const otherWf = await createWorkflow({ app: "postgres", credential_guid: otherGuid, config: {} });
       const runId = "11111111-2222-4333-8444-555555555555";
-      await t.runtime.core.stateStore.createRun({ id: runId, workflowId: otherWf, tenant: "default", trigger: "test" });
+      await t.runtime.core.stateStore.createRun({
+        id: runId,
+        workflowId: otherWf,
+        tenant: "default",
+        trigger: "test",
+      });
       await t.runtime.core.stateStore.markRunning(runId);
       await denied({ kind: "run", tenant: "default", workflowId: otherWf, runId, step: "x" });
       const denials = await t.runtime.core.audit.query({ guid, action: "deny", limit: 100 });
@@ -226,7 +245,10 @@ describe("runs that must fail fast, with a clear code and no retries", () => {
     await adminQuery(t.databaseUrl, "DELETE FROM state.credential_config WHERE guid = $1", [guid]);
     const run = await runToEnd(wf);
     expect(run.status).toBe("failed");
-    expect(run.error).toMatchObject({ code: "CREDENTIAL_NOT_FOUND", detail: expect.stringMatching(/config/i) });
+    expect(run.error).toMatchObject({
+      code: "CREDENTIAL_NOT_FOUND",
+      detail: expect.stringMatching(/config/i),
+    });
   });
 });
 
@@ -244,7 +266,9 @@ describe("case 006: credentials sent inline when a workflow is created", () => {
     expect(wf.text).not.toContain(src.canary);
     const run = await runToEnd(res.body.workflow_id as string);
     expect(run.status).toBe("succeeded");
-    expect(await t.runtime.orchestrator.recordedInput(run.run_id as string)).toEqual([{ workflow_id: res.body.workflow_id }]);
+    expect(await t.runtime.orchestrator.recordedInput(run.run_id as string)).toEqual([
+      { workflow_id: res.body.workflow_id },
+    ]);
   });
 });
 
@@ -252,7 +276,10 @@ describe("case 009: error text stored by the engine", () => {
   it("a failing step's message holding the password is masked in the run and the engine's tables", async () => {
     const pw = `Pa55-${newCanary("engine")}`;
     canaries.push(pw);
-    const guid = await createCredential({ host: "db.internal", port: 5432, username: "etl", password: pw }, "leaky");
+    const guid = await createCredential(
+      { host: "db.internal", port: 5432, username: "etl", password: pw },
+      "leaky",
+    );
     const wf = await createWorkflow({ app: "leaky", credential_guid: guid, config: {} });
     const run = await runToEnd(wf);
     expect(run.status).toBe("failed");
@@ -271,13 +298,18 @@ describe("canary sweep over everything the runs wrote", () => {
          FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
         WHERE c.relkind = 'r' AND n.nspname IN ('state', 'dbos', 'audit', 'public')`,
     );
-    expect(dumps.map((d) => d.t)).toEqual(expect.arrayContaining(["state.run", "dbos.operation_outputs", "audit.event"]));
+    expect(dumps.map((d) => d.t)).toEqual(
+      expect.arrayContaining(["state.run", "dbos.operation_outputs", "audit.event"]),
+    );
     const log = await fs.readFile(t.logFile);
     expect(log.length).toBeGreaterThan(1000);
     const places = [
       ...dumps.map((d) => ({ where: d.t, data: d.j ?? "" })),
       { where: "log file", data: log },
-      ...t.api.exchanges.map((x, i) => ({ where: `response ${i} ${x.method} ${x.url}`, data: x.responseBody })),
+      ...t.api.exchanges.map((x, i) => ({
+        where: `response ${i} ${x.method} ${x.url}`,
+        data: x.responseBody,
+      })),
     ];
     expect(sweepBuffers(places, canaries)).toEqual([]);
   });

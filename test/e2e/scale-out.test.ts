@@ -26,7 +26,8 @@ async function freePort(): Promise<number> {
 async function waitFor(text: () => string, needle: string, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!text().includes(needle)) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for "${needle}"; output so far:\n${text()}`);
+    if (Date.now() > deadline)
+      throw new Error(`timed out waiting for "${needle}"; output so far:\n${text()}`);
     await new Promise((r) => setTimeout(r, 100));
   }
 }
@@ -90,10 +91,20 @@ describe("serve + worker processes on one database", () => {
     const cred = await client.post("/api/v1/credentials", {
       app: "postgres",
       authType: "basic",
-      values: { host: src.host, port: src.port, database: src.database, username: src.username, password: src.password },
+      values: {
+        host: src.host,
+        port: src.port,
+        database: src.database,
+        username: src.username,
+        password: src.password,
+      },
     });
     expect(cred.status, cred.text).toBe(201);
-    const wf = await client.post("/api/v1/workflows", { app: "postgres", credential_guid: cred.body.guid, config: {} });
+    const wf = await client.post("/api/v1/workflows", {
+      app: "postgres",
+      credential_guid: cred.body.guid,
+      config: {},
+    });
     const run = await client.post(`/api/v1/workflows/${wf.body.workflow_id}/runs`);
     expect(run.status).toBe(202);
     let status = "";

@@ -15,7 +15,13 @@ beforeAll(async () => {
   const res = await t.api.post("/api/v1/credentials", {
     app: "postgres",
     authType: "basic",
-    values: { host: "127.0.0.1", port: 1, database: "postgres", username: "nobody", password: "schedule-test-pw" },
+    values: {
+      host: "127.0.0.1",
+      port: 1,
+      database: "postgres",
+      username: "nobody",
+      password: "schedule-test-pw",
+    },
   });
   guid = res.body.guid as string;
 });
@@ -25,7 +31,12 @@ afterAll(async () => {
 
 describe("schedules", () => {
   it("refuses an invalid cron or time zone with 400 and a message naming the field", async () => {
-    const bad = await t.api.post("/api/v1/workflows", { app: "postgres", credential_guid: guid, config: {}, schedule: { cron: "61 * * * *" } });
+    const bad = await t.api.post("/api/v1/workflows", {
+      app: "postgres",
+      credential_guid: guid,
+      config: {},
+      schedule: { cron: "61 * * * *" },
+    });
     expect(bad.status).toBe(400);
     expect(bad.body.detail).toMatch(/schedule\.cron/);
     const tz = await t.api.post("/api/v1/workflows", {
@@ -51,9 +62,13 @@ describe("schedules", () => {
     expect(s).toMatchObject({ schedule: "30 2 * * 1-5", cronTimezone: "Europe/Berlin" });
     expect(s?.status).not.toBe("PAUSED");
 
-    await t.api.request("PATCH", `/api/v1/workflows/${id}`, { schedule: { cron: "30 2 * * 1-5", timezone: "Europe/Berlin", paused: true } });
+    await t.api.request("PATCH", `/api/v1/workflows/${id}`, {
+      schedule: { cron: "30 2 * * 1-5", timezone: "Europe/Berlin", paused: true },
+    });
     expect((await DBOS.getSchedule(scheduleName(id)))?.status).toBe("PAUSED");
-    await t.api.request("PATCH", `/api/v1/workflows/${id}`, { schedule: { cron: "0 4 * * *", timezone: "America/New_York", paused: false } });
+    await t.api.request("PATCH", `/api/v1/workflows/${id}`, {
+      schedule: { cron: "0 4 * * *", timezone: "America/New_York", paused: false },
+    });
     s = await DBOS.getSchedule(scheduleName(id));
     expect(s).toMatchObject({ schedule: "0 4 * * *", cronTimezone: "America/New_York" });
     expect(s?.status).not.toBe("PAUSED");
@@ -81,7 +96,9 @@ describe("schedules", () => {
     expect(runs.every((r) => r.trigger === "schedule")).toBe(true);
     for (const r of runs) await t.runtime.orchestrator.waitForRun(r.id, 30_000);
     const ids = runs.map((r) => r.id);
-    const expected = [...Array(runs.length).keys()].map((i) => scheduleRunId(id, new Date(end.getTime() - i * 60_000)));
+    const expected = [...Array(runs.length).keys()].map((i) =>
+      scheduleRunId(id, new Date(end.getTime() - i * 60_000)),
+    );
     expect(ids.filter((x) => expected.includes(x)).length).toBeGreaterThan(0);
   });
 });

@@ -28,7 +28,10 @@ beforeAll(async () => {
   const url = new URL(secretsPg.url);
   url.pathname = "/secrets_only";
   src = await createSourceDatabase();
-  t = await startTestRuntime({ env: { GUIDVAULT_SECRETS_DATABASE_URL: url.toString() }, retry: { maxAttempts: 3, intervalSeconds: 0.05 } });
+  t = await startTestRuntime({
+    env: { GUIDVAULT_SECRETS_DATABASE_URL: url.toString() },
+    retry: { maxAttempts: 3, intervalSeconds: 0.05 },
+  });
 });
 afterAll(async () => {
   await t?.close();
@@ -50,7 +53,13 @@ describe("case 003: the secret store's database goes down", () => {
     const cred = await t.api.post("/api/v1/credentials", {
       app: "postgres",
       authType: "basic",
-      values: { host: src.host, port: src.port, database: src.database, username: src.username, password: src.password },
+      values: {
+        host: src.host,
+        port: src.port,
+        database: src.database,
+        username: src.username,
+        password: src.password,
+      },
     });
     expect(cred.status, cred.text).toBe(201);
     const guid = cred.body.guid as string;
@@ -64,7 +73,9 @@ describe("case 003: the secret store's database goes down", () => {
     const run = await t.api.get(`/api/v1/runs/${runId}`);
     expect(run.body.error).toMatchObject({ code: "STORE_UNAVAILABLE" });
     // Each attempt writes an "allowed" audit event before the read fails: 3 attempts = 3 events.
-    const allowed = (await t.runtime.core.audit.query({ guid, action: "resolve" })).filter((e) => e.outcome === "allowed");
+    const allowed = (await t.runtime.core.audit.query({ guid, action: "resolve" })).filter(
+      (e) => e.outcome === "allowed",
+    );
     expect(allowed).toHaveLength(3);
     // The app never connected: the source saw no login from its role during the run.
     expect(run.body.counts).not.toMatchObject({ databases: expect.any(Number) });
@@ -74,7 +85,13 @@ describe("case 003: the secret store's database goes down", () => {
     const res = await t.api.post("/api/v1/credentials", {
       app: "postgres",
       authType: "basic",
-      values: { host: src.host, port: src.port, database: src.database, username: src.username, password: "another-password-1" },
+      values: {
+        host: src.host,
+        port: src.port,
+        database: src.database,
+        username: src.username,
+        password: "another-password-1",
+      },
     });
     expect(res.status).toBe(503);
     expect(res.body).toMatchObject({ code: "STORE_UNAVAILABLE" });

@@ -58,7 +58,13 @@ export class ApiClient {
     }
     const res = await fetch(`${this.baseUrl}${pathname}`, { method, headers: h, body: payload });
     const text = await res.text();
-    this.exchanges.push({ method, url: pathname, status: res.status, requestBody: payload, responseBody: text });
+    this.exchanges.push({
+      method,
+      url: pathname,
+      status: res.status,
+      requestBody: payload,
+      responseBody: text,
+    });
     let parsed: unknown = text;
     try {
       parsed = text ? JSON.parse(text) : undefined;
@@ -68,12 +74,16 @@ export class ApiClient {
     return { status: res.status, body: parsed as T, headers: res.headers, text };
   }
 
-  get = <T = Record<string, unknown>>(p: string, headers?: Record<string, string>) => this.request<T>("GET", p, undefined, headers);
-  post = <T = Record<string, unknown>>(p: string, b?: unknown, headers?: Record<string, string>) => this.request<T>("POST", p, b ?? {}, headers);
+  get = <T = Record<string, unknown>>(p: string, headers?: Record<string, string>) =>
+    this.request<T>("GET", p, undefined, headers);
+  post = <T = Record<string, unknown>>(p: string, b?: unknown, headers?: Record<string, string>) =>
+    this.request<T>("POST", p, b ?? {}, headers);
 }
 
 /** Starts a runtime (role `all`) on a fresh database with a preset admin token. */
-export async function startTestRuntime(opts: RuntimeOptions & { env?: Record<string, string> } = {}): Promise<TestRuntime> {
+export async function startTestRuntime(
+  opts: RuntimeOptions & { env?: Record<string, string> } = {},
+): Promise<TestRuntime> {
   const databaseUrl = await createTestDatabase("e2e");
   const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), "guidvault-e2e-"));
   const logFile = path.join(dataDir, "guidvault.log");
@@ -88,8 +98,15 @@ export async function startTestRuntime(opts: RuntimeOptions & { env?: Record<str
     GUIDVAULT_LOG_LEVEL: "debug",
     ...opts.env,
   });
-  const logger = createLogger({ level: "debug", destination: pino.destination({ dest: logFile, sync: true }) });
-  const runtime = await startRuntime(config, { retry: { intervalSeconds: 0.05, maxAttempts: 3 }, ...opts, logger });
+  const logger = createLogger({
+    level: "debug",
+    destination: pino.destination({ dest: logFile, sync: true }),
+  });
+  const runtime = await startRuntime(config, {
+    retry: { intervalSeconds: 0.05, maxAttempts: 3 },
+    ...opts,
+    logger,
+  });
   const api = new ApiClient(runtime.url as string, token);
   return {
     runtime,

@@ -18,7 +18,10 @@ export const auditQuery = z
   .strict();
 
 /** Registers the audit routes. */
-export function registerAuditRoutes(app: FastifyInstance, deps: { audit: Pick<AuditLog, "query" | "verify"> }): void {
+export function registerAuditRoutes(
+  app: FastifyInstance,
+  deps: { audit: Pick<AuditLog, "query" | "verify"> },
+): void {
   app.get("/api/v1/audit", async (req) => {
     const p = requireRole(req, "auditor");
     const q = auditQuery.parse(req.query);

@@ -22,7 +22,11 @@ export interface CredentialServiceLike {
   ): Promise<{ version: number; warnings: string[] }>;
   destroy(guid: string, accessor: Accessor): Promise<void>;
   testAuth(guid: string, accessor: Accessor): Promise<{ ok: boolean; message: string }>;
-  fetchMetadata(guid: string, request: { type: string; database?: string }, accessor: Accessor): Promise<unknown>;
+  fetchMetadata(
+    guid: string,
+    request: { type: string; database?: string },
+    accessor: Accessor,
+  ): Promise<unknown>;
 }
 
 /** Body of POST /api/v1/credentials. */
@@ -51,7 +55,8 @@ export function parseIfMatch(header: string | string[] | undefined): number | un
   if (header === undefined) return undefined;
   const raw = Array.isArray(header) ? header.join(",") : header;
   const m = /^\s*(?:W\/)?"?(\d{1,9})"?\s*$/.exec(raw);
-  if (!m) throw new GuidvaultError("BAD_REQUEST", 'If-Match must hold one credential version, e.g. If-Match: "3"');
+  if (!m)
+    throw new GuidvaultError("BAD_REQUEST", 'If-Match must hold one credential version, e.g. If-Match: "3"');
   return Number(m[1]);
 }
 
@@ -61,15 +66,23 @@ function tokenAccessor(req: FastifyRequest, kind: "operator" | "test-auth"): Acc
 }
 
 /** Loads a credential's description and hides other tenants' GUIDs behind 404. */
-async function ownCredential(deps: { credentials: CredentialServiceLike }, req: FastifyRequest, guidIn: unknown) {
+async function ownCredential(
+  deps: { credentials: CredentialServiceLike },
+  req: FastifyRequest,
+  guidIn: unknown,
+) {
   const guid = parseUuid(guidIn, "credential GUID");
   const d = await deps.credentials.describe(guid);
-  if (d.tenant !== req.principal?.tenant) throw new GuidvaultError("CREDENTIAL_NOT_FOUND", `credential ${guid} not found`);
+  if (d.tenant !== req.principal?.tenant)
+    throw new GuidvaultError("CREDENTIAL_NOT_FOUND", `credential ${guid} not found`);
   return d;
 }
 
 /** Registers the credential routes. */
-export function registerCredentialRoutes(app: FastifyInstance, deps: { credentials: CredentialServiceLike }): void {
+export function registerCredentialRoutes(
+  app: FastifyInstance,
+  deps: { credentials: CredentialServiceLike },
+): void {
   app.post("/api/v1/credentials", async (req, reply) => {
     const p = requireRole(req, "operator");
     const body = createCredentialBody.parse(req.body);
@@ -95,7 +108,10 @@ export function registerCredentialRoutes(app: FastifyInstance, deps: { credentia
     const expectedVersion = parseIfMatch(req.headers["if-match"]);
     const d = await ownCredential(deps, req, req.params.guid);
     const body = rotateCredentialBody.parse(req.body);
-    const out = await deps.credentials.rotate(d.guid, body.values, { expectedVersion, accessor: tokenAccessor(req, "operator") });
+    const out = await deps.credentials.rotate(d.guid, body.values, {
+      expectedVersion,
+      accessor: tokenAccessor(req, "operator"),
+    });
     return reply.header("etag", `"${out.version}"`).send({ guid: d.guid, ...out });
   });
 

@@ -34,7 +34,10 @@ export const createWorkflowBody = z
 
 /** Body of PATCH /api/v1/workflows/:id. */
 export const updateWorkflowBody = z
-  .object({ config: z.record(z.string(), z.unknown()).optional(), schedule: scheduleSchema.nullable().optional() })
+  .object({
+    config: z.record(z.string(), z.unknown()).optional(),
+    schedule: scheduleSchema.nullable().optional(),
+  })
   .strict();
 
 /** Optional body of POST /api/v1/workflows/:id/runs. */
@@ -77,14 +80,23 @@ export interface WorkflowRouteDeps {
   apps: Pick<AppRegistry, "get">;
 }
 
-function validateConfig(deps: WorkflowRouteDeps, appName: string, config: Record<string, unknown>): Record<string, unknown> {
+function validateConfig(
+  deps: WorkflowRouteDeps,
+  appName: string,
+  config: Record<string, unknown>,
+): Record<string, unknown> {
   return deps.apps.get(appName).parseConfig(config) as Record<string, unknown>;
 }
 
-async function ownWorkflow(deps: WorkflowRouteDeps, req: FastifyRequest, idIn: unknown): Promise<WorkflowConfig> {
+async function ownWorkflow(
+  deps: WorkflowRouteDeps,
+  req: FastifyRequest,
+  idIn: unknown,
+): Promise<WorkflowConfig> {
   const id = parseUuid(idIn, "workflow id");
   const wf = await deps.stateStore.getWorkflow(id);
-  if (!wf || wf.tenant !== req.principal?.tenant) throw new GuidvaultError("WORKFLOW_NOT_FOUND", `workflow ${id} not found`);
+  if (!wf || wf.tenant !== req.principal?.tenant)
+    throw new GuidvaultError("WORKFLOW_NOT_FOUND", `workflow ${id} not found`);
   return wf;
 }
 
@@ -101,9 +113,13 @@ export function registerWorkflowRoutes(app: FastifyInstance, deps: WorkflowRoute
     } else {
       guid = parseUuid(body.credential_guid, "credential GUID");
       const d = await deps.credentials.describe(guid);
-      if (d.tenant !== p.tenant) throw new GuidvaultError("CREDENTIAL_NOT_FOUND", `credential ${guid} not found`);
+      if (d.tenant !== p.tenant)
+        throw new GuidvaultError("CREDENTIAL_NOT_FOUND", `credential ${guid} not found`);
       if (d.app !== undefined && d.app !== body.app) {
-        throw new GuidvaultError("CONFIG_INVALID", `credential ${guid} belongs to app ${String(d.app)}, not ${body.app}`);
+        throw new GuidvaultError(
+          "CONFIG_INVALID",
+          `credential ${guid} belongs to app ${String(d.app)}, not ${body.app}`,
+        );
       }
     }
     const wf = await deps.stateStore.createWorkflow({
@@ -154,18 +170,22 @@ export function registerWorkflowRoutes(app: FastifyInstance, deps: WorkflowRoute
     return reply.status(202).send({ run_id: runId });
   });
 
-  app.get<{ Params: { id: string }; Querystring: { limit?: string } }>("/api/v1/workflows/:id/runs", async (req) => {
-    requireRole(req, "auditor");
-    const wf = await ownWorkflow(deps, req, req.params.id);
-    const limit = Math.min(Math.max(Number(req.query.limit ?? 50) || 50, 1), 500);
-    return { runs: (await deps.stateStore.listRuns(wf.id, limit)).map(runView) };
-  });
+  app.get<{ Params: { id: string }; Querystring: { limit?: string } }>(
+    "/api/v1/workflows/:id/runs",
+    async (req) => {
+      requireRole(req, "auditor");
+      const wf = await ownWorkflow(deps, req, req.params.id);
+      const limit = Math.min(Math.max(Number(req.query.limit ?? 50) || 50, 1), 500);
+      return { runs: (await deps.stateStore.listRuns(wf.id, limit)).map(runView) };
+    },
+  );
 
   app.get<{ Params: { runId: string } }>("/api/v1/runs/:runId", async (req) => {
     requireRole(req, "auditor");
     const id = parseUuid(req.params.runId, "run id");
     const run = await deps.stateStore.getRun(id);
-    if (!run || run.tenant !== req.principal?.tenant) throw new GuidvaultError("RUN_NOT_FOUND", `run ${id} not found`);
+    if (!run || run.tenant !== req.principal?.tenant)
+      throw new GuidvaultError("RUN_NOT_FOUND", `run ${id} not found`);
     return runView(run);
   });
 }

@@ -63,12 +63,14 @@ function toEvent(r: Row): AuditEvent {
 export function createPostgresAuditLog(opts: PostgresAuditOptions): AuditLog {
   const { pool } = opts;
   const batchMax = opts.batchMax ?? 512;
-  let queue: Pending[] = [];
+  const queue: Pending[] = [];
   let flushing: Promise<void> | undefined;
   let head: { seq: number; hash: string } | undefined;
 
   async function readHead(): Promise<{ seq: number; hash: string }> {
-    const { rows } = await pool.query<{ seq: string; hash: string }>("SELECT seq, hash FROM audit.head WHERE id = 1");
+    const { rows } = await pool.query<{ seq: string; hash: string }>(
+      "SELECT seq, hash FROM audit.head WHERE id = 1",
+    );
     const r = rows[0];
     if (!r) throw new GuidvaultError("INTEGRITY_ERROR", "audit.head row is missing");
     return { seq: Number(r.seq), hash: r.hash };
@@ -83,8 +85,18 @@ export function createPostgresAuditLog(opts: PostgresAuditOptions): AuditLog {
       for (const e of events) {
         const ev = { ...e, seq: prev.seq + 1, time, prevHash: prev.hash };
         const hash = hashEvent(ev);
-        const values = [ev.seq, time, ev.tenant, ev.guid, ev.action, ev.accessor, ev.outcome, ev.prevHash, hash];
-        values.forEach((v, i) => cols[i]?.push(v));
+        const values = [
+          ev.seq,
+          time,
+          ev.tenant,
+          ev.guid,
+          ev.action,
+          ev.accessor,
+          ev.outcome,
+          ev.prevHash,
+          hash,
+        ];
+        for (const [i, v] of values.entries()) cols[i]?.push(v);
         prev = { seq: ev.seq, hash };
       }
       const res = await pool.query(APPEND_SQL, [head.seq, prev.seq, prev.hash, ...cols]);
@@ -93,7 +105,8 @@ export function createPostgresAuditLog(opts: PostgresAuditOptions): AuditLog {
         return;
       }
       head = undefined; // another process appended first: re-read the head and rehash
-      if (attempt > 1000) throw new GuidvaultError("STORE_UNAVAILABLE", "audit log: could not append (head contention)");
+      if (attempt > 1000)
+        throw new GuidvaultError("STORE_UNAVAILABLE", "audit log: could not append (head contention)");
     }
   }
 
@@ -174,18 +187,26 @@ export function createPostgresAuditLog(opts: PostgresAuditOptions): AuditLog {
 
     async verify(onProgress): Promise<AuditVerifyResult> {
       try {
-        const total = Number((await pool.query<{ n: string }>("SELECT count(*) AS n FROM audit.event")).rows[0]?.n ?? 0);
+        const total = Number(
+          (await pool.query<{ n: string }>("SELECT count(*) AS n FROM audit.event")).rows[0]?.n ?? 0,
+        );
         let prevHash = GENESIS_HASH;
         let expectSeq = 1;
         let count = 0;
         for (;;) {
-          const { rows } = await pool.query<Row>("SELECT * FROM audit.event WHERE seq >= $1 ORDER BY seq LIMIT 5000", [
-            expectSeq,
-          ]);
+          const { rows } = await pool.query<Row>(
+            "SELECT * FROM audit.event WHERE seq >= $1 ORDER BY seq LIMIT 5000",
+            [expectSeq],
+          );
           if (rows.length === 0) break;
           for (const r of rows) {
             const e = toEvent(r);
-            const bad = (reason: string): AuditVerifyResult => ({ ok: false, count, firstBadSeq: expectSeq, reason });
+            const bad = (reason: string): AuditVerifyResult => ({
+              ok: false,
+              count,
+              firstBadSeq: expectSeq,
+              reason,
+            });
             if (e.seq !== expectSeq) return bad(`event ${expectSeq} is missing`);
             if (e.prevHash !== prevHash) return bad("prev_hash does not match the previous event's hash");
             if (hashEvent(e) !== e.hash) return bad("hash does not match the event's contents");
@@ -197,7 +218,12 @@ export function createPostgresAuditLog(opts: PostgresAuditOptions): AuditLog {
         }
         const h = await readHead();
         if (h.seq !== count || h.hash !== prevHash) {
-          return { ok: false, count, firstBadSeq: count + 1, reason: `chain ends at ${count} but the head says ${h.seq}` };
+          return {
+            ok: false,
+            count,
+            firstBadSeq: count + 1,
+            reason: `chain ends at ${count} but the head says ${h.seq}`,
+          };
         }
         return { ok: true, count, headSeq: h.seq };
       } catch (err) {

@@ -38,10 +38,18 @@ async function readSecretHalf(ctx: CliContext): Promise<Record<string, unknown>>
   return { password };
 }
 
-async function put(ctx: CliContext, opts: { tenant: string; app?: string; authType?: string }): Promise<void> {
+async function put(
+  ctx: CliContext,
+  opts: { tenant: string; app?: string; authType?: string },
+): Promise<void> {
   const tenant = parseTenant(opts.tenant);
   if ((opts.app === undefined) !== (opts.authType === undefined)) {
-    throw new CliError("USAGE", "--app and --auth-type go together", "e.g. --app postgres --auth-type basic", EXIT.USAGE);
+    throw new CliError(
+      "USAGE",
+      "--app and --auth-type go together",
+      "e.g. --app postgres --auth-type basic",
+      EXIT.USAGE,
+    );
   }
   const secret = await readSecretHalf(ctx);
   const { app, authType } = opts;
@@ -114,7 +122,10 @@ export function registerCredentialCommands(program: Command, ctx: CliContext): v
       "store a secret half (JSON object on stdin, or a hidden password prompt) and print only its GUID",
     )
     .requiredOption("--tenant <tenant>", "tenant the credential belongs to")
-    .option("--app <app>", "store a whole credential for this app (stdin: all its values, e.g. host, port, username, password)")
+    .option(
+      "--app <app>",
+      "store a whole credential for this app (stdin: all its values, e.g. host, port, username, password)",
+    )
     .option("--auth-type <type>", "auth type of the app's credential, e.g. basic")
     .action((opts: { tenant: string; app?: string; authType?: string }) => put(ctx, opts));
 

@@ -9,10 +9,10 @@ import { withTransaction } from "../../db/client.js";
 import { GuidvaultError, mapStoreError } from "../../errors/index.js";
 import { parseTenant, parseUuid } from "../../ids/index.js";
 import { isWeakSecret, masker } from "../../redact/index.js";
-import { dekAad, KEY_BYTES, open, packSealed, seal, secretAad, unpackSealed } from "../envelope.js";
-import { createKeyRing } from "../key-ring.js";
-import { rotateKek } from "../kek-rotation.js";
 import { accessorString } from "../accessor.js";
+import { dekAad, KEY_BYTES, open, packSealed, seal, secretAad, unpackSealed } from "../envelope.js";
+import { rotateKek } from "../kek-rotation.js";
+import { createKeyRing } from "../key-ring.js";
 import type {
   Accessor,
   AccessPolicy,
@@ -65,7 +65,10 @@ function encodeSecret(secret: SecretHalf): { bytes: Buffer; warnings: string[] }
   if (keys.length === 0) throw new GuidvaultError("CREDENTIAL_INVALID", "the secret half is empty");
   const bytes = Buffer.from(JSON.stringify(secret), "utf8");
   if (bytes.length > MAX_SECRET_BYTES) {
-    throw new GuidvaultError("CREDENTIAL_INVALID", `the secret half is ${bytes.length} bytes; the limit is ${MAX_SECRET_BYTES}`);
+    throw new GuidvaultError(
+      "CREDENTIAL_INVALID",
+      `the secret half is ${bytes.length} bytes; the limit is ${MAX_SECRET_BYTES}`,
+    );
   }
   const warnings: string[] = [];
   for (const k of keys) {
@@ -74,7 +77,10 @@ function encodeSecret(secret: SecretHalf): { bytes: Buffer; warnings: string[] }
       throw new GuidvaultError("CREDENTIAL_INVALID", `secret field "${k}" is empty`);
     }
     const weak = stringsOf(v).some((s) => isWeakSecret(s));
-    if (weak) warnings.push(`secret field "${k}" is shorter than 8 characters: weak, and not substring-masked in logs`);
+    if (weak)
+      warnings.push(
+        `secret field "${k}" is shorter than 8 characters: weak, and not substring-masked in logs`,
+      );
   }
   return { bytes, warnings };
 }
@@ -85,8 +91,13 @@ export function createPostgresSecretStore(opts: PostgresSecretStoreOptions): Sec
   const ring = createKeyRing(pool, opts.masterKey);
   let policy: AccessPolicy = defaultPolicy;
 
-  const event = (tenant: string, guid: string | null, action: AuditEventInput["action"], accessor: Accessor, outcome: string) =>
-    ({ tenant, guid, action, accessor: accessorString(accessor), outcome }) satisfies AuditEventInput;
+  const event = (
+    tenant: string,
+    guid: string | null,
+    action: AuditEventInput["action"],
+    accessor: Accessor,
+    outcome: string,
+  ) => ({ tenant, guid, action, accessor: accessorString(accessor), outcome }) satisfies AuditEventInput;
 
   async function q<R extends pg.QueryResultRow>(sql: string, params: unknown[]): Promise<pg.QueryResult<R>> {
     try {
@@ -159,7 +170,10 @@ export function createPostgresSecretStore(opts: PostgresSecretStoreOptions): Sec
           if (res.rowCount === 1) return { guid, version: 1, warnings };
           ring.invalidate(); // another process made a new KEK primary
         }
-        throw new GuidvaultError("STORE_UNAVAILABLE", "secret store: the primary KEK kept changing during put");
+        throw new GuidvaultError(
+          "STORE_UNAVAILABLE",
+          "secret store: the primary KEK kept changing during put",
+        );
       } finally {
         for (const r of release) r();
       }
@@ -176,15 +190,26 @@ export function createPostgresSecretStore(opts: PostgresSecretStoreOptions): Sec
       }
       if (!allowed) {
         await audit.append(event(tenant, guid, "deny", accessor, "ACCESS_DENIED"));
-        throw new GuidvaultError("ACCESS_DENIED", `${accessorString(accessor)} may not resolve credential ${guid}`, {
-          details: { guid },
-        });
+        throw new GuidvaultError(
+          "ACCESS_DENIED",
+          `${accessorString(accessor)} may not resolve credential ${guid}`,
+          {
+            details: { guid },
+          },
+        );
       }
       // The audit write (access allowed) and the read run in parallel; both finish before return.
       const [res] = await Promise.all([
         // Looked up by primary key only (a tenant predicate tempts the planner into the tenant
         // index); another tenant's row is treated as absent below.
-        q<{ tenant: string; version: number; kek_id: string; wrapped_dek: Buffer; nonce: Buffer; ciphertext: Buffer }>(
+        q<{
+          tenant: string;
+          version: number;
+          kek_id: string;
+          wrapped_dek: Buffer;
+          nonce: Buffer;
+          ciphertext: Buffer;
+        }>(
           `SELECT c.tenant, v.version, v.kek_id, v.wrapped_dek, v.nonce, v.ciphertext
              FROM secret.credential c JOIN secret.version v ON v.guid = c.guid AND v.version = c.current_version
             WHERE c.guid = $1 AND c.destroyed_at IS NULL`,
@@ -200,16 +225,30 @@ export function createPostgresSecretStore(opts: PostgresSecretStoreOptions): Sec
       };
       if (!row) {
         return fail(
-          new GuidvaultError("CREDENTIAL_NOT_FOUND", `credential ${guid}: secret half not found in tenant ${tenant}`, {
-            details: { guid, missing: "secret half" },
-          }),
+          new GuidvaultError(
+            "CREDENTIAL_NOT_FOUND",
+            `credential ${guid}: secret half not found in tenant ${tenant}`,
+            {
+              details: { guid, missing: "secret half" },
+            },
+          ),
         );
       }
       let plain: Buffer;
       try {
         const kek = await ring.get(row.kek_id);
-        const dek = open(kek.key, unpackSealed(row.wrapped_dek), dekAad(tenant, guid, row.version, kek.id), `credential ${guid} v${row.version} DEK`);
-        plain = open(dek, { nonce: row.nonce, ciphertext: row.ciphertext }, secretAad(tenant, guid, row.version), `credential ${guid} v${row.version}`);
+        const dek = open(
+          kek.key,
+          unpackSealed(row.wrapped_dek),
+          dekAad(tenant, guid, row.version, kek.id),
+          `credential ${guid} v${row.version} DEK`,
+        );
+        plain = open(
+          dek,
+          { nonce: row.nonce, ciphertext: row.ciphertext },
+          secretAad(tenant, guid, row.version),
+          `credential ${guid} v${row.version}`,
+        );
         dek.fill(0);
       } catch (err) {
         if (err instanceof GuidvaultError) return fail(err);
@@ -244,7 +283,10 @@ export function createPostgresSecretStore(opts: PostgresSecretStoreOptions): Sec
             [guid],
           );
           const cur = rows[0];
-          if (!cur) throw new GuidvaultError("CREDENTIAL_NOT_FOUND", `credential ${guid} not found`, { details: { guid } });
+          if (!cur)
+            throw new GuidvaultError("CREDENTIAL_NOT_FOUND", `credential ${guid} not found`, {
+              details: { guid },
+            });
           if (options.expectedVersion !== undefined && options.expectedVersion !== cur.current_version) {
             throw new GuidvaultError(
               "CONFLICT",
@@ -258,7 +300,10 @@ export function createPostgresSecretStore(opts: PostgresSecretStoreOptions): Sec
             "INSERT INTO secret.version (guid, version, kek_id, wrapped_dek, nonce, ciphertext) VALUES ($1, $2, $3, $4, $5, $6)",
             [guid, next, v.kekId, v.wrapped, v.nonce, v.ciphertext],
           );
-          await c.query("UPDATE secret.credential SET current_version = $2, updated_at = now() WHERE guid = $1", [guid, next]);
+          await c.query(
+            "UPDATE secret.credential SET current_version = $2, updated_at = now() WHERE guid = $1",
+            [guid, next],
+          );
           return { tenant: cur.tenant, version: next };
         });
         await audit.append(event(tenant, guid, "rotate", accessor, "ok"));
@@ -275,7 +320,10 @@ export function createPostgresSecretStore(opts: PostgresSecretStoreOptions): Sec
           "UPDATE secret.credential SET destroyed_at = now(), updated_at = now() WHERE guid = $1 AND destroyed_at IS NULL RETURNING tenant",
           [guid],
         );
-        if (!rows[0]) throw new GuidvaultError("CREDENTIAL_NOT_FOUND", `credential ${guid} not found`, { details: { guid } });
+        if (!rows[0])
+          throw new GuidvaultError("CREDENTIAL_NOT_FOUND", `credential ${guid} not found`, {
+            details: { guid },
+          });
         await c.query("DELETE FROM secret.version WHERE guid = $1", [guid]);
         return rows[0].tenant;
       });
@@ -285,7 +333,10 @@ export function createPostgresSecretStore(opts: PostgresSecretStoreOptions): Sec
     async describe(guidIn) {
       const guid = parseUuid(guidIn, "credential GUID");
       const [m] = await metadata("c.guid = $1", [guid]);
-      if (!m) throw new GuidvaultError("CREDENTIAL_NOT_FOUND", `credential ${guid} not found`, { details: { guid } });
+      if (!m)
+        throw new GuidvaultError("CREDENTIAL_NOT_FOUND", `credential ${guid} not found`, {
+          details: { guid },
+        });
       return m;
     },
 
@@ -297,7 +348,9 @@ export function createPostgresSecretStore(opts: PostgresSecretStoreOptions): Sec
       const result = await rotateKek({ pool, ring, ...options }).catch((err) => {
         throw mapStoreError(err, "secret store");
       });
-      await audit.append(event("system", null, "kek-rotate", SYSTEM, `ok:${result.kekId}:${result.rewrapped}`));
+      await audit.append(
+        event("system", null, "kek-rotate", SYSTEM, `ok:${result.kekId}:${result.rewrapped}`),
+      );
       return result;
     },
 
