@@ -48,11 +48,21 @@ export function bearerToken(req: FastifyRequest): string | undefined {
 /** Creates the authenticate function used by every /api route. */
 export function createAuthenticator(tokens: TokenService, limiter = createFailedAuthLimiter()) {
   return async (req: FastifyRequest, token: string | undefined): Promise<ApiToken> => {
-    if (limiter.blocked(req.ip))
-      throw new GuidvaultError("RATE_LIMITED", "too many failed authentications; wait a minute");
     try {
       return await tokens.authenticate(token);
     } catch (err) {
+      // Only failures are limited: a caller with a valid token is never locked out by others
+      // guessing from the same address (tokens are 256-bit random; the limit slows guessing
+      // and keeps the log readable).
+      if (limiter.blocked(req.ip)) {
+        throw new GuidvaultError(
+          "RATE_LIMITED",
+          "too many failed authentications from this address; wait a minute",
+          {
+            details: { retryAfterSeconds: Math.ceil(FAILED_AUTH_WINDOW_MS / 1000) },
+          },
+        );
+      }
       limiter.fail(req.ip);
       throw err;
     }

@@ -24,7 +24,7 @@ export const PROBLEM_BASE = "https://guidvault.dev/problems/";
 export function describeZodError(err: ZodError): string {
   return err.issues
     .slice(0, 10)
-    .map((i) => `${i.path.length ? i.path.join(".") : "body"}: ${i.message}`)
+    .map((i) => `${i.path.length ? i.path.join(".") : "request"}: ${i.message}`)
     .join("; ");
 }
 

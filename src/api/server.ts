@@ -33,7 +33,7 @@ export interface ApiDeps {
   credentials: CredentialServiceLike;
   stateStore: StateStore;
   orchestrator: Pick<Orchestrator, "startRun" | "syncSchedule">;
-  audit: Pick<AuditLog, "query" | "verify">;
+  audit: Pick<AuditLog, "query" | "verify" | "append">;
   /** Names of installed apps with their auth types and forms (for clients and the UI). */
   apps: AppRegistry;
   /** Extra plugins (the web UI) registered after the API routes. */
@@ -51,6 +51,8 @@ export async function createApiServer(deps: ApiDeps): Promise<FastifyInstance> {
     loggerInstance: deps.logger.child({ component: "api" }) as unknown as FastifyBaseLogger,
     bodyLimit: BODY_LIMIT,
     routerOptions: { maxParamLength: 200 },
+    // Errors Fastify raises before routing (a malformed URL) are problem+json too.
+    frameworkErrors: (err, _req, reply) => sendProblem(reply, toProblem(err)),
     trustProxy: false,
   });
   await app.register(helmet, {
@@ -79,6 +81,7 @@ export async function createApiServer(deps: ApiDeps): Promise<FastifyInstance> {
 
   app.setErrorHandler((err, req, reply) => {
     const problem = toProblem(err);
+    if (problem.code === "RATE_LIMITED") reply.header("retry-after", String(problem.retryAfterSeconds ?? 60));
     if (problem.status >= 500) req.log.error({ err, code: problem.code }, "request failed");
     else req.log.info({ code: problem.code, status: problem.status }, "request refused");
     return sendProblem(reply, problem);

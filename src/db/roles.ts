@@ -47,3 +47,17 @@ export async function setRolePasswords(
     await client.query(`ALTER ROLE ${client.escapeIdentifier(name)} LOGIN PASSWORD ${literal}`);
   }
 }
+
+/**
+ * Only guidvault's roles (and the administrative one) may connect to its database: other roles
+ * of a shared server, such as a source system's role in the embedded cluster, cannot even list
+ * its schemas. PostgreSQL grants CONNECT and TEMPORARY to PUBLIC by default.
+ */
+export async function restrictDatabase(client: pg.ClientBase, names: string[]): Promise<void> {
+  const { rows } = await client.query<{ db: string }>("SELECT current_database() AS db");
+  const db = client.escapeIdentifier(rows[0]?.db as string);
+  await client.query(`REVOKE CONNECT, TEMPORARY ON DATABASE ${db} FROM PUBLIC`);
+  await client.query(
+    `GRANT CONNECT ON DATABASE ${db} TO ${names.map((n) => client.escapeIdentifier(n)).join(", ")}`,
+  );
+}

@@ -181,7 +181,7 @@ export async function createDbosOrchestrator(deps: DbosOrchestratorDeps): Promis
     systemDatabaseUrl: deps.systemDatabaseUrl,
     systemDatabaseSchemaName: "dbos",
     systemDatabasePoolSize: 20,
-    logger: createDbosLogger(log),
+    logger: createDbosLogger(deps.logger),
     listenQueues: deps.role === "serve" ? [] : [RUN_QUEUE],
   });
   try {

@@ -87,10 +87,29 @@ describe("case 005: hostile identifiers are refused before any lookup", () => {
     expect(ok.status).toBe(200);
   });
 
-  it("another tenant's GUID looks like an unknown one", async () => {
-    const { token } = await t.runtime.tokens.create({ tenant: "other", role: "admin", name: "other tenant" });
+  it("another tenant's GUID looks like an unknown one, and the probe is audited", async () => {
+    const { token, record } = await t.runtime.tokens.create({
+      tenant: "other",
+      role: "admin",
+      name: "other tenant",
+    });
     const res = await t.api.get(`/api/v1/credentials/${guid}`, { authorization: `Bearer ${token}` });
     expectProblem(res, [404], "CREDENTIAL_NOT_FOUND");
+    const del = await t.api.request("DELETE", `/api/v1/credentials/${guid}`, undefined, {
+      authorization: `Bearer ${token}`,
+    });
+    expectProblem(del, [404], "CREDENTIAL_NOT_FOUND");
+    const probes = await t.runtime.core.audit.query({ guid, action: "deny" });
+    expect(probes.map((e) => [e.tenant, e.accessor, e.outcome])).toEqual([
+      ["other", `token:${record.id}`, "CREDENTIAL_NOT_FOUND"],
+      ["other", `token:${record.id}`, "CREDENTIAL_NOT_FOUND"],
+    ]);
+    expect((await t.api.get(`/api/v1/credentials/${guid}`)).status).toBe(200);
+  });
+
+  it("a malformed percent-encoding in the URL is a problem+json 400", async () => {
+    const res = await t.api.get("/api/v1/credentials/%E0%A4%A");
+    expectProblem(res, [400], "BAD_REQUEST");
   });
 });
 
@@ -165,6 +184,44 @@ describe("case 011: check-and-set on rotation", () => {
     expect((a.status === 409 ? a : b).body.code).toBe("CONFLICT");
     const d = await t.api.get(`/api/v1/credentials/${g}`);
     expect(d.headers.get("etag")).toBe('"2"');
+  });
+
+  it("weak validators, empty rotations and If-Match on unversioned workflows are refused; DELETE honours If-Match", async () => {
+    const created = await t.api.post("/api/v1/credentials", {
+      app: "postgres",
+      authType: "basic",
+      ...values("cas-del-password"),
+    });
+    const g = created.body.guid as string;
+    expectProblem(
+      await t.api.request("PUT", `/api/v1/credentials/${g}`, values("cas-weak-pw-1"), {
+        "if-match": 'W/"1"',
+      }),
+      [400],
+      "BAD_REQUEST",
+    );
+    expectProblem(
+      await t.api.request("PUT", `/api/v1/credentials/${g}`, { values: {} }),
+      [422],
+      "CREDENTIAL_INVALID",
+    );
+    expectProblem(
+      await t.api.request("DELETE", `/api/v1/credentials/${g}`, undefined, { "if-match": '"7"' }),
+      [409],
+      "CONFLICT",
+    );
+    expect((await t.api.get(`/api/v1/credentials/${g}`)).status).toBe(200);
+    const wf = await t.api.post("/api/v1/workflows", { app: "postgres", credential_guid: g, config: {} });
+    const patch = await t.api.request(
+      "PATCH",
+      `/api/v1/workflows/${wf.body.workflow_id}`,
+      { config: {} },
+      { "if-match": '"1"' },
+    );
+    expectProblem(patch, [400], "BAD_REQUEST");
+    expect(
+      (await t.api.request("DELETE", `/api/v1/credentials/${g}`, undefined, { "if-match": '"1"' })).status,
+    ).toBe(204);
   });
 
   it("an If-Match the store cannot honour is refused, never ignored", async () => {

@@ -1,6 +1,7 @@
 /** Credential routes: create, describe, list, rotate (check-and-set), destroy, test, metadata. */
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import { z } from "zod";
+import type { AuditLog } from "../../audit/types.js";
 import { GuidvaultError } from "../../errors/index.js";
 import { parseUuid } from "../../ids/index.js";
 import type { Accessor } from "../../secret-store/types.js";
@@ -54,7 +55,14 @@ export const metadataBody = z
 export function parseIfMatch(header: string | string[] | undefined): number | undefined {
   if (header === undefined) return undefined;
   const raw = Array.isArray(header) ? header.join(",") : header;
-  const m = /^\s*(?:W\/)?"?(\d{1,9})"?\s*$/.exec(raw);
+  if (/^\s*W\//.test(raw)) {
+    // RFC 9110 section 13.1.1: If-Match uses strong comparison, so a weak tag can never match.
+    throw new GuidvaultError(
+      "BAD_REQUEST",
+      'If-Match needs a strong validator, e.g. If-Match: "3" (not W/"3")',
+    );
+  }
+  const m = /^\s*"?(\d{1,9})"?\s*$/.exec(raw);
   if (!m)
     throw new GuidvaultError("BAD_REQUEST", 'If-Match must hold one credential version, e.g. If-Match: "3"');
   return Number(m[1]);
@@ -65,24 +73,42 @@ function tokenAccessor(req: FastifyRequest, kind: "operator" | "test-auth"): Acc
   return { kind, tenant: p.tenant, principal: `token:${p.id}` };
 }
 
-/** Loads a credential's description and hides other tenants' GUIDs behind 404. */
-async function ownCredential(
-  deps: { credentials: CredentialServiceLike },
-  req: FastifyRequest,
-  guidIn: unknown,
-) {
+/** Dependencies of the credential routes. */
+export interface CredentialRouteDeps {
+  credentials: CredentialServiceLike;
+  audit: Pick<AuditLog, "append">;
+}
+
+/**
+ * Loads a credential's description. Another tenant's GUID looks like an unknown one (404), and
+ * both are audited as denied probes by the caller's token.
+ */
+async function ownCredential(deps: CredentialRouteDeps, req: FastifyRequest, guidIn: unknown) {
   const guid = parseUuid(guidIn, "credential GUID");
-  const d = await deps.credentials.describe(guid);
-  if (d.tenant !== req.principal?.tenant)
+  const p = req.principal as NonNullable<FastifyRequest["principal"]>;
+  const notFound = async (): Promise<never> => {
+    await deps.audit.append({
+      tenant: p.tenant,
+      guid,
+      action: "deny",
+      accessor: `token:${p.id}`,
+      outcome: "CREDENTIAL_NOT_FOUND",
+    });
     throw new GuidvaultError("CREDENTIAL_NOT_FOUND", `credential ${guid} not found`);
+  };
+  let d: Awaited<ReturnType<CredentialServiceLike["describe"]>>;
+  try {
+    d = await deps.credentials.describe(guid);
+  } catch (err) {
+    if (err instanceof GuidvaultError && err.code === "CREDENTIAL_NOT_FOUND") return notFound();
+    throw err;
+  }
+  if (d.tenant !== p.tenant) return notFound();
   return d;
 }
 
 /** Registers the credential routes. */
-export function registerCredentialRoutes(
-  app: FastifyInstance,
-  deps: { credentials: CredentialServiceLike },
-): void {
+export function registerCredentialRoutes(app: FastifyInstance, deps: CredentialRouteDeps): void {
   app.post("/api/v1/credentials", async (req, reply) => {
     const p = requireRole(req, "operator");
     const body = createCredentialBody.parse(req.body);
@@ -108,6 +134,9 @@ export function registerCredentialRoutes(
     const expectedVersion = parseIfMatch(req.headers["if-match"]);
     const d = await ownCredential(deps, req, req.params.guid);
     const body = rotateCredentialBody.parse(req.body);
+    if (Object.keys(body.values).length === 0) {
+      throw new GuidvaultError("CREDENTIAL_INVALID", "values is empty: send the fields to change");
+    }
     const out = await deps.credentials.rotate(d.guid, body.values, {
       expectedVersion,
       accessor: tokenAccessor(req, "operator"),
@@ -117,7 +146,15 @@ export function registerCredentialRoutes(
 
   app.delete<{ Params: { guid: string } }>("/api/v1/credentials/:guid", async (req, reply) => {
     requireRole(req, "operator");
+    const expectedVersion = parseIfMatch(req.headers["if-match"]);
     const d = await ownCredential(deps, req, req.params.guid);
+    const current = (d as { version?: unknown }).version;
+    if (expectedVersion !== undefined && current !== expectedVersion) {
+      throw new GuidvaultError(
+        "CONFLICT",
+        `credential ${d.guid} is at version ${String(current)}, not ${expectedVersion}; nothing was destroyed`,
+      );
+    }
     await deps.credentials.destroy(d.guid, tokenAccessor(req, "operator"));
     return reply.status(204).send();
   });

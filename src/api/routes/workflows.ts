@@ -146,6 +146,12 @@ export function registerWorkflowRoutes(app: FastifyInstance, deps: WorkflowRoute
   app.patch<{ Params: { id: string } }>("/api/v1/workflows/:id", async (req) => {
     requireRole(req, "operator");
     const wf = await ownWorkflow(deps, req, req.params.id);
+    if (req.headers["if-match"] !== undefined) {
+      throw new GuidvaultError(
+        "BAD_REQUEST",
+        "workflow configs are not versioned: If-Match is not supported here",
+      );
+    }
     const body = updateWorkflowBody.parse(req.body);
     const patch: Parameters<StateStore["updateWorkflow"]>[1] = {};
     if (body.config) patch.config = validateConfig(deps, wf.app, body.config);
