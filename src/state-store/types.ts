@@ -40,7 +40,7 @@ export interface WorkflowConfig {
   config: Record<string, unknown>;
   schedule: Schedule | null;
   /**
-   * Last schedule slot claimed by {@link StateStore.claimScheduleFire} (read-only: ignored on
+   * Last schedule slot fired (read-only: ignored on
    * create and update). Absent or null when the schedule never fired.
    */
   lastFiredAt?: Date | null;
@@ -134,14 +134,6 @@ export interface StateStore {
   deleteWorkflow(id: string): Promise<void>;
   /** Workflow configs (any tenant) that reference credential `guid`. */
   listWorkflowsByCredential(guid: string): Promise<WorkflowConfig[]>;
-  /**
-   * Claims the schedule slot `slot` (the cron time being fired) for workflow `id`: true for
-   * exactly one caller per slot across all processes (compare-and-set on `lastFiredAt`), false
-   * when the slot (or a later one) was already claimed, the workflow is gone, unscheduled or paused.
-   */
-  claimScheduleFire(id: string, slot: Date): Promise<boolean>;
-  /** Runs of `tenant` in `pending` or `running`, oldest first. */
-  listUnfinishedRuns(tenant?: string): Promise<Run[]>;
   /** API tokens of a tenant (never the hash). */
   listTokens(tenant: string): Promise<ApiToken[]>;
   /** Deletes (revokes) an API token. @returns false when no such token */

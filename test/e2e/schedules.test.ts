@@ -102,3 +102,20 @@ describe("schedules", () => {
     expect(ids.filter((x) => expected.includes(x)).length).toBeGreaterThan(0);
   });
 });
+
+describe("deleting a workflow", () => {
+  it("removes the config and its engine schedule; the credential stays", async () => {
+    const res = await t.api.post("/api/v1/workflows", {
+      app: "postgres",
+      credential_guid: guid,
+      config: {},
+      schedule: { cron: "0 5 * * *", timezone: "UTC" },
+    });
+    const id = res.body.workflow_id as string;
+    expect(await DBOS.getSchedule(scheduleName(id))).not.toBeNull();
+    expect((await t.api.request("DELETE", `/api/v1/workflows/${id}`)).status).toBe(204);
+    expect((await t.api.get(`/api/v1/workflows/${id}`)).body.code).toBe("WORKFLOW_NOT_FOUND");
+    expect(await DBOS.getSchedule(scheduleName(id))).toBeNull();
+    expect((await t.api.get(`/api/v1/credentials/${guid}`)).status).toBe(200);
+  });
+});

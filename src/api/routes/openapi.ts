@@ -94,6 +94,9 @@ export function openApiDocument(): Record<string, unknown> {
           { 200: { description: "workflow" } },
           { requestBody: json(updateWorkflowBody) },
         ),
+        delete: op("Delete the workflow config, its runs' records and its schedule (the credential stays)", {
+          204: { description: "deleted" },
+        }),
       },
       "/api/v1/workflows/{id}/runs": {
         parameters: [idParam],
@@ -110,6 +113,7 @@ export function openApiDocument(): Record<string, unknown> {
         ],
         get: op("Run status, counts, masked error, output folder", { 200: { description: "run" } }),
       },
+      "/api/v1/health": { get: op("Liveness (no authentication)", { 200: { description: "{ok: true}" } }, { security: [] }) },
       "/api/v1/apps": {
         get: op("Installed apps with their auth types and form definitions", {
           200: { description: "{apps}" },

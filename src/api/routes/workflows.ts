@@ -161,6 +161,14 @@ export function registerWorkflowRoutes(app: FastifyInstance, deps: WorkflowRoute
     return workflowView(updated);
   });
 
+  app.delete<{ Params: { id: string } }>("/api/v1/workflows/:id", async (req, reply) => {
+    requireRole(req, "operator");
+    const wf = await ownWorkflow(deps, req, req.params.id);
+    await deps.stateStore.deleteWorkflow(wf.id);
+    await deps.orchestrator.syncSchedule(wf.id); // removes the engine schedule
+    return reply.status(204).send();
+  });
+
   app.post<{ Params: { id: string } }>("/api/v1/workflows/:id/runs", async (req, reply) => {
     const p = requireRole(req, "operator");
     const wf = await ownWorkflow(deps, req, req.params.id);

@@ -222,20 +222,6 @@ export function createPostgresStateStore(opts: PostgresStateStoreOptions): State
       return rows.map(toWorkflow);
     },
 
-    async claimScheduleFire(idIn, slot) {
-      const id = uuid(idIn, "workflow id");
-      if (!(slot instanceof Date) || Number.isNaN(slot.getTime())) {
-        throw new GuidvaultError("CONFIG_INVALID", "schedule slot must be a valid Date");
-      }
-      const res = await q(
-        `UPDATE state.workflow_config SET schedule_last_fired_at = $2
-          WHERE id = $1 AND schedule_cron IS NOT NULL AND NOT schedule_paused
-            AND (schedule_last_fired_at IS NULL OR schedule_last_fired_at < $2)`,
-        [id, slot],
-      );
-      return res.rowCount === 1;
-    },
-
     async createRun(r) {
       const id = uuid(r.id, "run id");
       const workflowId = uuid(r.workflowId, "workflow id");
@@ -275,16 +261,6 @@ export function createPostgresStateStore(opts: PostgresStateStoreOptions): State
       const { rows } = await q<RunRow>(
         `SELECT ${RUN_COLUMNS} FROM state.run WHERE workflow_id = $1 ORDER BY created_at DESC, id LIMIT $2`,
         [workflowId, n],
-      );
-      return rows.map(toRun);
-    },
-
-    async listUnfinishedRuns(tenantIn) {
-      const tenant = tenantIn === undefined ? null : parseTenant(tenantIn);
-      const { rows } = await q<RunRow>(
-        `SELECT ${RUN_COLUMNS} FROM state.run
-          WHERE status IN ('pending', 'running') AND ($1::text IS NULL OR tenant = $1) ORDER BY created_at, id`,
-        [tenant],
       );
       return rows.map(toRun);
     },
