@@ -6,6 +6,7 @@
 import type { z } from "zod";
 import { GuidvaultError } from "../errors/index.js";
 import { isSecretKey } from "../redact/index.js";
+import { checkJsonInput } from "./json-input.js";
 import { isSecretSchema, objectInside } from "./secret.js";
 import { validationError } from "./validation.js";
 
@@ -122,7 +123,8 @@ function splitBySchema(
 
 /**
  * Validates submitted values against the auth type's strict schema (defaults applied) and splits
- * them into the two halves.
+ * them into the two halves. The values are first checked by {@link checkJsonInput} (nesting,
+ * U+0000, unpaired surrogates), before anything walks them.
  *
  * @throws GuidvaultError `CREDENTIAL_INVALID` naming field paths and rules, never a value
  */
@@ -134,6 +136,7 @@ export function splitCredential(
   if (!isPlainObject(submitted) || !isPlainObject(submitted.values)) {
     throw new GuidvaultError("CREDENTIAL_INVALID", "credential must be { authType, values: { ... } }");
   }
+  checkJsonInput(submitted.values, `credential values (${app})`);
   const schema = authSchema(app, authTypes, submitted.authType);
   const parsed = schema.safeParse(submitted.values);
   if (!parsed.success) {

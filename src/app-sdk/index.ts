@@ -44,6 +44,7 @@ export {
   type TestAuthResult,
 } from "./define-app.js";
 export { type AppForm, FORM_FIELD_TYPES, type FormField, type FormFieldType, type FormStep } from "./form.js";
+export { checkJsonInput, DEFAULT_MAX_JSON_DEPTH, type JsonInputOptions } from "./json-input.js";
 export { type JsonlWriter, openJsonl, readJsonl } from "./jsonl.js";
 export { type AppDefinitionLike, type AppRegistry, createAppRegistry } from "./registry.js";
 export { type FieldInfo, fieldsOf, isSecretSchema, secret } from "./secret.js";

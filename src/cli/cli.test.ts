@@ -84,6 +84,33 @@ describe("secret half parsing", () => {
     }
     expect(parseSecretHalf(Buffer.from('\uFEFF{"password":"x"}'))).toEqual({ password: "x" });
   });
+
+  it("refuses deep nesting, U+0000 and lone surrogates (CREDENTIAL_INVALID, exit 2), never quoting them", () => {
+    const secret = "S3cret-Value-do-not-echo";
+    const inputs = [
+      `{"password": ${"[".repeat(20_000)}"${secret}"${"]".repeat(20_000)}}`,
+      `{"username": "etl\\u0000${secret}"}`,
+      `{"${secret}\\u0000": "x"}`,
+      `{"password": "${secret}\\ud800"}`,
+      `{"password": "\\udc00${secret}"}`,
+    ];
+    for (const input of inputs) {
+      let err: unknown;
+      try {
+        parseSecretHalf(Buffer.from(input));
+      } catch (e) {
+        err = e;
+      }
+      expect(err, input.slice(0, 40)).toBeInstanceOf(GuidvaultError);
+      expect((err as GuidvaultError).code).toBe("CREDENTIAL_INVALID");
+      expect((err as Error).message).toMatch(/^stdin secret half: /);
+      expect((err as Error).message).not.toContain(secret);
+      expect(formatError(err, false)).toMatchObject({ exitCode: EXIT.USAGE });
+    }
+    expect(parseSecretHalf(Buffer.from('{"password": "p\\ud83d\\ude42ss-word"}'))).toEqual({
+      password: "p🙂ss-word",
+    });
+  });
 });
 
 describe("error formatting", () => {

@@ -3,6 +3,7 @@
  * hidden password prompt, and a typed confirmation.
  */
 import readline from "node:readline/promises";
+import { checkJsonInput } from "../app-sdk/json-input.js";
 import { GuidvaultError } from "../errors/index.js";
 import type { CliIo } from "./context.js";
 import { CliError, EXIT } from "./errors.js";
@@ -30,8 +31,9 @@ export async function readAll(input: NodeJS.ReadableStream, limit: number): Prom
 }
 
 /**
- * Parses a secret half: a non-empty JSON object. On a syntax error the message gives no part of
- * the input (the JSON parser's own message quotes it), only what to fix.
+ * Parses a secret half: a non-empty JSON object, nested at most 16 levels, with no U+0000 and no
+ * unpaired surrogate in any string or key ({@link checkJsonInput}). On a syntax error the message
+ * gives no part of the input (the JSON parser's own message quotes it), only what to fix.
  * @throws GuidvaultError `CREDENTIAL_INVALID`
  */
 export function parseSecretHalf(bytes: Buffer): Record<string, unknown> {
@@ -51,6 +53,7 @@ export function parseSecretHalf(bytes: Buffer): Record<string, unknown> {
   if (value === null || typeof value !== "object" || Array.isArray(value)) {
     throw new GuidvaultError("CREDENTIAL_INVALID", 'stdin must hold a JSON object, e.g. {"password": "..."}');
   }
+  checkJsonInput(value, "stdin secret half");
   return value as Record<string, unknown>;
 }
 

@@ -299,6 +299,49 @@ describe("credential service", () => {
     }
   });
 
+  describe("refuses input jsonb cannot hold or walkers cannot recurse into, before writing anything", () => {
+    const deep = (levels: number): unknown => {
+      let v: unknown = "leaf";
+      for (let i = 0; i < levels; i++) v = { a: v };
+      return v;
+    };
+    const secret = `S3cret-${randomUUID()}`;
+    const bad: Array<[string, Record<string, unknown>]> = [
+      ["extra nested 5000 deep", { extra: deep(5000) }],
+      [
+        "password nested 20000 arrays deep",
+        { password: JSON.parse(`${"[".repeat(20_000)}"${secret}"${"]".repeat(20_000)}`) },
+      ],
+      ["a NUL in the username", { username: `etl\u0000${secret}` }],
+      ["a lone surrogate in the password", { password: `${secret}\uD800` }],
+    ];
+
+    it.each(bad)("create: %s", async (_case, patch) => {
+      const before = (await core.secretStore.list("acme")).length;
+      const err = await svc
+        .create("acme", { app: "postgres", authType: "basic", values: { ...values(secret), ...patch } }, op)
+        .catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(GuidvaultError);
+      expect(err).toMatchObject({ code: "CREDENTIAL_INVALID" });
+      expect((err as Error).message).not.toContain(secret);
+      expect((await core.secretStore.list("acme")).length).toBe(before);
+    });
+
+    it.each(bad)("rotate: %s, and the halves stay at one version", async (_case, patch) => {
+      const { guid } = await create(`rotate-${randomUUID()}`);
+      await svc.rotate(guid, { port: 7000 }, { accessor: op });
+      const err = await svc.rotate(guid, patch, { accessor: op }).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(GuidvaultError);
+      expect(err).toMatchObject({ code: "CREDENTIAL_INVALID" });
+      expect((err as Error).message).not.toContain(secret);
+      const d = await svc.describe(guid);
+      expect(d).toMatchObject({ version: 2, configVersion: 2, missing: null });
+      const cred = await svc.resolve(guid, op);
+      expect(cred).toMatchObject({ version: 2, port: 7000, username: "etl" });
+      cred.release();
+    });
+  });
+
   it("a denied run accessor learns nothing about the halves (ACCESS_DENIED first)", async () => {
     const { guid } = await create();
     await core.stateStore.deleteCredentialConfig(guid);

@@ -5,6 +5,7 @@
  */
 import { patchValues } from "../app-sdk/credential.js";
 import type { AnyApp, TestAuthResult } from "../app-sdk/define-app.js";
+import { checkJsonInput } from "../app-sdk/json-input.js";
 import type { AppRegistry } from "../app-sdk/registry.js";
 import type { AuditLog } from "../audit/types.js";
 import { GuidvaultError, isGuidvaultError } from "../errors/index.js";
@@ -230,6 +231,8 @@ export function createCredentialService(deps: CredentialServiceDeps): Credential
       if (values === null || typeof values !== "object" || Array.isArray(values)) {
         throw new GuidvaultError("CREDENTIAL_INVALID", "values must be an object of the auth type's fields");
       }
+      // Before any read or write (splitCredential checks the merged values again).
+      checkJsonInput(values, "credential values");
       const cfg = await ownConfig(guid, parseTenant(accessor.tenant));
       if (expectedVersion !== undefined && expectedVersion !== cfg.version) {
         throw new GuidvaultError(

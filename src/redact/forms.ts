@@ -143,23 +143,36 @@ function base64Forms(bytes: Buffer): string[] {
 }
 
 /**
+ * The forms of one family, or none when encoding fails: a value of hundreds of MB can make an
+ * escaped form longer than V8's maximum string length (a RangeError, which names no value).
+ */
+function family(encode: () => string[]): string[] {
+  try {
+    return encode();
+  } catch {
+    return [];
+  }
+}
+
+/**
  * Every textual form of `value` the masker must hide: raw, JSON-escaped (single and double, in
  * the styles of common encoders), percent-encoded (component, URI, RFC 3986, form, double;
  * upper- and lower-case hex), base64 (standard and url-safe, padded, unpadded and at the three
  * byte alignments inside a longer stream) and hex of the UTF-8 bytes (lower and upper case).
+ * Never throws: a family that cannot be encoded (a value too large) is left out.
  *
  * @returns distinct non-empty forms, in no particular order; the raw value is always first
  */
 export function secretForms(value: string): string[] {
-  const bytes = Buffer.from(value, "utf8");
-  const hex = bytes.toString("hex");
   const forms = [
     value,
-    ...jsonForms(value),
-    ...urlForms(value),
-    ...base64Forms(bytes),
-    hex,
-    hex.toUpperCase(),
+    ...family(() => jsonForms(value)),
+    ...family(() => urlForms(value)),
+    ...family(() => base64Forms(Buffer.from(value, "utf8"))),
+    ...family(() => {
+      const hex = Buffer.from(value, "utf8").toString("hex");
+      return [hex, hex.toUpperCase()];
+    }),
   ];
   return [...new Set(forms)].filter((f) => f.length > 0);
 }

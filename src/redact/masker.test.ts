@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { canaryForms, newCanary, sweepBuffers } from "../../test/helpers/canary.js";
 import {
@@ -317,6 +318,70 @@ describe("case 009 (error text stored by the workflow engine): scrubError", () =
     expect(() => scrubError(Object.freeze(new Error("password=frozen-value")))).not.toThrow();
     expect(() => scrubError("string")).not.toThrow();
     expect(() => scrubError(null)).not.toThrow();
+  });
+});
+
+describe("long secrets (a private key of tens of KB) never break the masker", () => {
+  /** A PEM-like secret of exactly `length` code units, with characters every encoding changes. */
+  const longSecret = (label: string, length: number) => {
+    let s = `${newCanary(label)}\n`;
+    while (s.length < length) s += `${randomBytes(48).toString("base64")}\n`;
+    return s.slice(0, length);
+  };
+
+  it.each([
+    ["30,000 characters", 30_000],
+    ["64 KiB", 64 * 1024],
+  ])("a %s secret registers and is masked raw, JSON-escaped, base64 and hex", (_size, length) => {
+    const m = createMasker();
+    const value = longSecret("long", length);
+    const release = m.register(value);
+    expect(m.registeredCount()).toBe(1);
+    const json = JSON.stringify({ private_key: value });
+    const lines = [
+      ["raw", `loaded key ${value} from stdin`],
+      ["JSON-escaped", `request body ${json} sent`],
+      ["JSON inside a JSON string", `event ${JSON.stringify({ body: json })}`],
+      ["base64", `blob ${Buffer.from(value).toString("base64")} end`],
+      ["base64 at offset 1", `auth ${Buffer.from(`u:${value}`).toString("base64")} end`],
+      [
+        "hex",
+        `bytes ${Buffer.from(value).toString("hex")} / ${Buffer.from(value).toString("hex").toUpperCase()}`,
+      ],
+    ] as const;
+    for (const [form, line] of lines) {
+      const out = m.mask(line);
+      expect(out, form).toContain(MASK);
+      expect(out.length, form).toBeLessThan(200);
+      expect(sweepBuffers([{ where: form, data: out }], [value]), form).toEqual([]);
+    }
+    for (const { form, needle } of textForms(value)) {
+      const out = m.mask(`prefix ${needle.toString("utf8")} suffix`);
+      expect(out, form).toBe(`prefix ${MASK} suffix`);
+    }
+    release();
+    expect(m.mask(`x ${value}`)).toBe(`x ${value}`);
+  });
+
+  it("never throws, and never quotes a value in an error, whatever the size", () => {
+    const m = createMasker();
+    const values = [longSecret("a", 18_000), longSecret("b", 70_000), longSecret("c", 1024 * 1024)];
+    const short = "S3cret-Value-short";
+    const releases = [...values, short].map((v) => m.register(v));
+    const text = `a ${values[0]} b ${JSON.stringify(values[1])} c ${values[2]} d ${short} e`;
+    expect(m.mask(text)).toBe(`a ${MASK} b "${MASK}" c ${MASK} d ${MASK} e`);
+    expect(maskError(new Error(`failed: ${values[1]}`), m).message).toBe(`failed: ${MASK}`);
+    for (const r of releases) r();
+    expect(m.registeredCount()).toBe(0);
+  });
+
+  it("a short registered value inside a long one leaves no tail of the long one", () => {
+    const m = createMasker();
+    const value = longSecret("outer", 40_000);
+    m.register(value.slice(100, 140));
+    m.register(value);
+    expect(m.mask(`[${value}]`)).toBe(`[${MASK}]`);
+    expect(m.mask(`[${value.slice(100, 140)}]`)).toBe(`[${MASK}]`);
   });
 });
 

@@ -13,7 +13,7 @@
 import { maskDeepWith } from "./deep.js";
 import { secretForms } from "./forms.js";
 import { MASK } from "./mask.js";
-import { compileMatchers } from "./matcher.js";
+import { compileMatcher, type FormMatcher } from "./matcher.js";
 import { maskPatterns } from "./patterns.js";
 import { scrubErrorWith } from "./scrub.js";
 
@@ -45,7 +45,8 @@ export interface Masker {
    * reference-counted: the value stays masked until every returned release function was called.
    * Call the release function when the credential is dropped from memory; calling it twice is
    * harmless. Empty and weak values ({@link isWeakSecret}) are not registered (the release
-   * function is then a no-op).
+   * function is then a no-op). Never throws, whatever the value's size (a private key of
+   * hundreds of KB included).
    *
    * @example
    * const release = masker.register(creds.password);
@@ -55,7 +56,8 @@ export interface Masker {
   /**
    * Returns `text` with every form of every registered value, and every credential recognised by
    * shape (URL user-info password, `password=...`, `Authorization`/`Bearer`, cookie headers),
-   * replaced by {@link MASK}. Non-string input is returned unchanged.
+   * replaced by {@link MASK}. Non-string input is returned unchanged. Never throws; should
+   * masking fail unexpectedly, the whole text is replaced by {@link MASK}.
    */
   mask(text: string): string;
   /**
@@ -83,13 +85,22 @@ interface Entry {
  */
 export function createMasker(): Masker {
   const entries = new Map<string, Entry>();
-  /** Compiled matchers, longest alternatives first; `undefined` when the set changed. */
-  let compiled: RegExp[] | undefined = [];
+  /** Compiled matcher of every registered form; `undefined` when the set changed. */
+  let compiled: FormMatcher | undefined;
 
-  function compile(): RegExp[] {
+  function compile(): FormMatcher {
     const all: string[] = [];
-    for (const entry of entries.values()) all.push(...entry.forms);
-    return compileMatchers(all);
+    for (const entry of entries.values()) for (const f of entry.forms) all.push(f);
+    return compileMatcher(all);
+  }
+
+  /** The forms of `value`; only the raw value when encoding failed (e.g. a string too long). */
+  function formsOf(value: string): string[] {
+    try {
+      return secretForms(value).filter((f) => f.length >= MIN_MASK_LENGTH);
+    } catch {
+      return [value];
+    }
   }
 
   const self: Masker = {
@@ -97,8 +108,7 @@ export function createMasker(): Masker {
       if (typeof value !== "string" || isWeakSecret(value)) return () => {};
       let entry = entries.get(value);
       if (entry === undefined) {
-        const forms = secretForms(value).filter((f) => f.length >= MIN_MASK_LENGTH);
-        entry = { refs: 0, forms };
+        entry = { refs: 0, forms: formsOf(value) };
         entries.set(value, entry);
         compiled = undefined;
       }
@@ -119,12 +129,18 @@ export function createMasker(): Masker {
 
     mask(text) {
       if (typeof text !== "string") return text;
-      let out = text;
-      if (entries.size > 0 && out.length >= MIN_MASK_LENGTH) {
-        compiled ??= compile();
-        for (const re of compiled) out = out.replace(re, MASK);
+      try {
+        let out = text;
+        if (entries.size > 0 && out.length >= MIN_MASK_LENGTH) {
+          compiled ??= compile();
+          out = compiled.replace(out, MASK);
+        }
+        return maskPatterns(out);
+      } catch {
+        // Not expected (the matcher never throws); fail closed rather than return unmasked text
+        // or an engine error that may quote a secret.
+        return MASK;
       }
-      return maskPatterns(out);
     },
 
     maskDeep(value) {

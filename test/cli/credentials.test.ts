@@ -67,6 +67,61 @@ describe("guidvault credentials (real CLI process, real PostgreSQL)", () => {
     expect(tenant.stderr).toMatch(/^error \[INVALID_ID\]: tenant "Bad Tenant" is invalid/);
   });
 
+  it("put refuses deep nesting, U+0000 and lone surrogates with exit 2 and never echoes the value", async () => {
+    const value = secret();
+    const put = (input: string, extra: string[] = []) =>
+      runCli(["credentials", "put", "--tenant", "acme", ...extra], { env, input });
+    const whole = ["--app", "postgres", "--auth-type", "basic"];
+    const cred = { host: "db.internal", port: 5432, username: "etl", database: "sales" };
+    const cases: Array<[string, string, string[], RegExp]> = [
+      [
+        "password nested 20000 arrays deep",
+        `{"password": ${"[".repeat(20_000)}"${value}"${"]".repeat(20_000)}}`,
+        [],
+        /stdin secret half: nested more than 16 levels deep/,
+      ],
+      [
+        "extra nested 5000 objects deep",
+        `${JSON.stringify({ ...cred, password: value }).slice(0, -1)},"extra":${'{"a":'.repeat(5000)}1${"}".repeat(5001)}`,
+        whole,
+        /nested more than 16 levels deep/,
+      ],
+      [
+        "NUL in the username",
+        JSON.stringify({ ...cred, username: `etl\u0000${value}`, password: value }),
+        whole,
+        /U\+0000/,
+      ],
+      [
+        "lone surrogate in the password",
+        JSON.stringify({ password: `${value}\uD800` }),
+        [],
+        /unpaired UTF-16 surrogate/,
+      ],
+    ];
+    for (const [name, input, extra, message] of cases) {
+      const r = await put(input, extra);
+      expect(r.code, name).toBe(2);
+      expect(r.stdout, name).toBe("");
+      expect(r.stderr, name).toMatch(/^error \[CREDENTIAL_INVALID\]: /);
+      expect(r.stderr, name).toMatch(message);
+      expect(r.stderr, name).not.toContain(value);
+    }
+  });
+
+  it("put stores a 30 KB private key; nothing of it is printed (the masker copes with long secrets)", async () => {
+    let key = `-----BEGIN PRIVATE KEY-----\n${secret()}\n`;
+    while (key.length < 30_000) key += `${randomBytes(48).toString("base64")}\n`;
+    key += "-----END PRIVATE KEY-----\n";
+    const r = await runCli(["credentials", "put", "--tenant", "acme"], {
+      env,
+      input: JSON.stringify({ private_key: key }),
+    });
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(GUID_LINE);
+  });
+
   it("describe and list show metadata and never the value", async () => {
     const value = secret();
     const put = await runCli(["credentials", "put", "--tenant", "listed"], {

@@ -3,23 +3,31 @@
  *
  * | field | default | meaning |
  * |---|---|---|
- * | `include` | `[]` (everything) | patterns `database.schema` to extract (see ./filters.ts) |
+ * | `include` | `[]` (everything) | patterns `database.schema` to extract (see ./filters.ts); each at most 512 characters and 16 wildcards |
  * | `exclude` | `[]` | patterns `database.schema` to skip; `db.*` skips a whole database |
  * | `all_databases` | `false` | visit every database the credential can connect to (not templates), not only the credential's `database` |
  */
 import { z } from "zod";
 import { validationError } from "../../app-sdk/validation.js";
-import { parsePattern } from "./filters.js";
+import { MAX_WILDCARDS, parsePattern } from "./filters.js";
 
 const pattern = z
   .string()
   .min(1)
   .max(512)
   .superRefine((v, ctx) => {
+    let wildcards: number;
     try {
-      parsePattern(v);
+      wildcards = parsePattern(v).wildcards;
     } catch (err) {
       ctx.addIssue({ code: "custom", message: `invalid pattern: ${(err as Error).message}` });
+      return;
+    }
+    if (wildcards > MAX_WILDCARDS) {
+      ctx.addIssue({
+        code: "custom",
+        message: `invalid pattern: ${wildcards} wildcards (* and ?), at most ${MAX_WILDCARDS} are allowed (quote a literal * or ?)`,
+      });
     }
   });
 

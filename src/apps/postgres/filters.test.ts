@@ -41,3 +41,49 @@ describe("postgres app: include/exclude patterns", () => {
     expect(ex.schemaSelected("sales", "old")).toBe(false);
   });
 });
+
+describe("postgres app: patterns match in linear time (ReDoS)", () => {
+  const hostile = `sales.${"*a".repeat(30)}*ax`;
+  const name63 = "a".repeat(63);
+
+  it("a pattern of many `*a` against a 63-character schema name completes with the right answer", () => {
+    const p = parsePattern(hostile);
+    expect(p.database.test("sales")).toBe(true);
+    expect(p.schema.test(name63)).toBe(false);
+    expect(p.schema.test(`${"a".repeat(61)}ax`)).toBe(true);
+    const f = compileFilters([hostile], [hostile]);
+    expect(f.schemaSelected("sales", name63)).toBe(false);
+    expect(f.databaseSelected("sales")).toBe(true);
+    expect(compileFilters([], [`*.${"*?".repeat(40)}b`]).schemaSelected("sales", name63)).toBe(true);
+  });
+
+  it("keeps the glob semantics: anchors, code points, case, quoted wildcards, backtracking", () => {
+    const s = (pattern: string, name: string) => parsePattern(`db.${pattern}`).schema.test(name);
+    expect(s("a*b", "ab")).toBe(true);
+    expect(s("a*b", "axxbxb")).toBe(true);
+    expect(s("a*b", "axxbx")).toBe(false);
+    expect(s("*ab*ab", "abab")).toBe(true);
+    expect(s("*ab*ab", "aabxab")).toBe(true);
+    expect(s("a?c", "abc")).toBe(true);
+    expect(s("a?c", "ac")).toBe(false);
+    expect(s("?", "🙂")).toBe(true);
+    expect(s("??", "🙂")).toBe(false);
+    expect(s("Sales", "sales")).toBe(false);
+    expect(s("public", "public_x")).toBe(false);
+    expect(s("public", "x_public")).toBe(false);
+    expect(s('"a*"', "a*")).toBe(true);
+    expect(s('"a*"', "ab")).toBe(false);
+    expect(s('"?"', "x")).toBe(false);
+    expect(s('x"*"*', "x*yz")).toBe(true);
+    expect(s("***", "")).toBe(true);
+    expect(s("*", "line\nbreak")).toBe(true);
+    expect(parsePattern("sales").schema.test("anything at all")).toBe(true);
+  });
+
+  it("counts the unquoted wildcards of a pattern", () => {
+    expect(parsePattern("sales").wildcards).toBe(0);
+    expect(parsePattern("*.audit_?").wildcards).toBe(2);
+    expect(parsePattern('"*?"."x*"').wildcards).toBe(0);
+    expect(parsePattern(hostile).wildcards).toBe(31);
+  });
+});
