@@ -4,7 +4,7 @@
  */
 import helmet from "@fastify/helmet";
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyRequest } from "fastify";
-import type { AppRegistry } from "../app-sdk/index.js";
+import { type AppRegistry, checkJsonInput } from "../app-sdk/index.js";
 import type { AuditLog } from "../audit/types.js";
 import { GuidvaultError } from "../errors/index.js";
 import type { Logger } from "../log/logger.js";
@@ -107,6 +107,17 @@ export async function createApiServer(deps: ApiDeps): Promise<FastifyInstance> {
       }
     }
     req.principal = await authenticate(req, bearerToken(req));
+  });
+
+  // Bodies PostgreSQL could not store (U+0000, lone surrogates) or too deep to walk safely are
+  // refused before any route sees them.
+  app.addHook("preValidation", async (req) => {
+    if (req.body === undefined || req.body === null || typeof req.body !== "object") return;
+    try {
+      checkJsonInput(req.body, "request body", { maxDepth: 32 });
+    } catch (err) {
+      throw err instanceof GuidvaultError ? new GuidvaultError("BAD_REQUEST", err.message) : err;
+    }
   });
 
   app.get("/api/v1/health", async () => ({ ok: true }));
