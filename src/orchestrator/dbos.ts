@@ -193,7 +193,8 @@ export async function createDbosOrchestrator(deps: DbosOrchestratorDeps): Promis
   // API-only processes enqueue runs here; workers (and all-in-one processes) dequeue them.
   await DBOS.registerQueue(RUN_QUEUE, { workerConcurrency: 32, minPollingIntervalMs: 100 });
   // The workflow configs are the source of truth for schedules: bring the engine in line at start.
-  for (const wf of await stateStore.listScheduledWorkflows()) await syncWorkflowSchedule(wf.id, wf, scheduledRun);
+  for (const wf of await stateStore.listScheduledWorkflows())
+    await syncWorkflowSchedule(wf.id, wf, scheduledRun);
 
   return {
     async startRun(workflowIdIn, options = {}) {

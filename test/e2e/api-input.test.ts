@@ -143,11 +143,23 @@ describe("request validation", () => {
     expect(res.text).not.toContain("echo-me-not-123456");
   });
   it("NUL characters, lone surrogates and deep nesting are refused with 400 before anything is written", async () => {
-    const nul = await t.api.post("/api/v1/workflows", { app: "postgres", credential_guid: guid, config: { include: ["sal\u0000es.*"] } });
+    const nul = await t.api.post("/api/v1/workflows", {
+      app: "postgres",
+      credential_guid: guid,
+      config: { include: ["sal\u0000es.*"] },
+    });
     expectProblem(nul, [400], "BAD_REQUEST");
-    const surrogate = await t.api.request("PUT", `/api/v1/credentials/${guid}`, '{"values":{"password":"a\\ud800bcdefgh"}}');
+    const surrogate = await t.api.request(
+      "PUT",
+      `/api/v1/credentials/${guid}`,
+      '{"values":{"password":"a\\ud800bcdefgh"}}',
+    );
     expectProblem(surrogate, [400], "BAD_REQUEST");
-    const rotate = await t.api.request("PUT", `/api/v1/credentials/${guid}`, '{"values":{"username":"a\\u0000b"}}');
+    const rotate = await t.api.request(
+      "PUT",
+      `/api/v1/credentials/${guid}`,
+      '{"values":{"username":"a\\u0000b"}}',
+    );
     expectProblem(rotate, [400], "BAD_REQUEST");
     const deep = `{"app":"postgres","authType":"basic","values":{"password":${"[".repeat(5000)}"x"${"]".repeat(5000)}}}`;
     const nested = await t.api.request("POST", "/api/v1/credentials", deep);

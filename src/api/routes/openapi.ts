@@ -113,7 +113,9 @@ export function openApiDocument(): Record<string, unknown> {
         ],
         get: op("Run status, counts, masked error, output folder", { 200: { description: "run" } }),
       },
-      "/api/v1/health": { get: op("Liveness (no authentication)", { 200: { description: "{ok: true}" } }, { security: [] }) },
+      "/api/v1/health": {
+        get: op("Liveness (no authentication)", { 200: { description: "{ok: true}" } }, { security: [] }),
+      },
       "/api/v1/apps": {
         get: op("Installed apps with their auth types and form definitions", {
           200: { description: "{apps}" },
