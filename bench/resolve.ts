@@ -71,12 +71,22 @@ export function resolveOp(core: Core, seeded: Seeded[]): () => Promise<void> {
   };
 }
 
-type VersionRow = { version: number; kek_id: string; wrapped_dek: Buffer; nonce: Buffer; ciphertext: Buffer };
+type VersionRow = {
+  tenant: string;
+  version: number;
+  kek_id: string;
+  wrapped_dek: Buffer;
+  nonce: Buffer;
+  ciphertext: Buffer;
+};
 
-/** The same SELECT text the PostgreSQL secret store runs (src/secret-store/backends/postgres.ts). */
-const POINT_SELECT = `SELECT v.version, v.kek_id, v.wrapped_dek, v.nonce, v.ciphertext
-  FROM secret.credential c JOIN secret.version v ON v.guid = c.guid AND v.version = c.current_version
- WHERE c.guid = $1 AND c.tenant = $2 AND c.destroyed_at IS NULL`;
+/**
+ * The same SELECT text the PostgreSQL secret store runs (src/secret-store/backends/postgres.ts):
+ * a primary-key lookup returning the tenant, which is compared in code.
+ */
+const POINT_SELECT = `SELECT c.tenant, v.version, v.kek_id, v.wrapped_dek, v.nonce, v.ciphertext
+             FROM secret.credential c JOIN secret.version v ON v.guid = c.guid AND v.version = c.current_version
+            WHERE c.guid = $1 AND c.destroyed_at IS NULL`;
 
 /**
  * The floor: point SELECT on `pool` (logged in as the secret role) plus unwrap and decrypt.
@@ -85,9 +95,9 @@ const POINT_SELECT = `SELECT v.version, v.kek_id, v.wrapped_dek, v.nonce, v.ciph
 export function floorResolver(pool: pg.Pool, masterKey: Buffer): (guid: string) => Promise<Buffer> {
   const ring = createKeyRing(pool, masterKey);
   return async (guid) => {
-    const { rows } = await pool.query<VersionRow>(POINT_SELECT, [guid, BENCH_TENANT]);
+    const { rows } = await pool.query<VersionRow>(POINT_SELECT, [guid]);
     const row = rows[0];
-    if (!row) throw new Error(`bench floor: credential ${guid} not found`);
+    if (!row || row.tenant !== BENCH_TENANT) throw new Error(`bench floor: credential ${guid} not found`);
     const kek = await ring.get(row.kek_id);
     const what = `credential ${guid}`;
     const dek = open(

