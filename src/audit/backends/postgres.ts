@@ -33,6 +33,15 @@ INSERT INTO audit.event (seq, time, tenant, guid, action, accessor, outcome, pre
 SELECT * FROM unnest($4::bigint[], $5::timestamptz[], $6::text[], $7::uuid[], $8::text[], $9::text[], $10::text[], $11::text[], $12::text[])
 WHERE EXISTS (SELECT 1 FROM h)`;
 
+/** One event: plain VALUES, cheaper to plan and run than the array form (the common case at low load). */
+const APPEND_ONE_SQL = `
+WITH h AS (
+  UPDATE audit.head SET seq = $2, hash = $3 WHERE id = 1 AND seq = $1 RETURNING 1
+)
+INSERT INTO audit.event (seq, time, tenant, guid, action, accessor, outcome, prev_hash, hash)
+SELECT $2, $4::timestamptz, $5, $6::uuid, $7, $8, $9, $10, $3
+WHERE EXISTS (SELECT 1 FROM h)`;
+
 type Row = {
   seq: string;
   time: Date;
@@ -99,7 +108,15 @@ export function createPostgresAuditLog(opts: PostgresAuditOptions): AuditLog {
         for (const [i, v] of values.entries()) cols[i]?.push(v);
         prev = { seq: ev.seq, hash };
       }
-      const res = await pool.query(APPEND_SQL, [head.seq, prev.seq, prev.hash, ...cols]);
+      // Named statements: parsed and planned once per connection.
+      const res =
+        events.length === 1
+          ? await pool.query({
+              name: "gv_audit_append_one",
+              text: APPEND_ONE_SQL,
+              values: [head.seq, prev.seq, prev.hash, ...cols.slice(1, 8).map((c) => c[0])],
+            })
+          : await pool.query({ name: "gv_audit_append", text: APPEND_SQL, values: [head.seq, prev.seq, prev.hash, ...cols] });
       if (res.rowCount === events.length) {
         head = prev;
         return;

@@ -36,6 +36,28 @@ export interface PostgresSecretStoreOptions {
 /** Largest accepted secret half, serialised as JSON (bytes). */
 export const MAX_SECRET_BYTES = 64 * 1024;
 
+/** The resolve read: current version of a live credential, by primary key. */
+const RESOLVE_SQL = `SELECT c.tenant, v.version, v.kek_id, v.wrapped_dek, v.nonce, v.ciphertext
+  FROM secret.credential c JOIN secret.version v ON v.guid = c.guid AND v.version = c.current_version
+ WHERE c.guid = $1 AND c.destroyed_at IS NULL`;
+
+/** A row of {@link RESOLVE_SQL}. */
+interface ResolveRow {
+  tenant: string;
+  version: number;
+  kek_id: string;
+  wrapped_dek: Buffer;
+  nonce: Buffer;
+  ciphertext: Buffer;
+}
+
+/** The put: both rows in one statement, committed only while the KEK is still primary. */
+const PUT_SQL = `WITH k AS (SELECT 1 FROM secret.kek WHERE id = $3 AND is_primary),
+      c AS (INSERT INTO secret.credential (guid, tenant, current_version)
+            SELECT $1, $2, 1 WHERE EXISTS (SELECT 1 FROM k) RETURNING guid)
+INSERT INTO secret.version (guid, version, kek_id, wrapped_dek, nonce, ciphertext)
+SELECT guid, 1, $3, $4, $5, $6 FROM c`;
+
 const SYSTEM: Accessor = { kind: "operator", tenant: "system", principal: "system" };
 
 const defaultPolicy: AccessPolicy = async (_guid, _tenant, accessor) => accessor.kind !== "run";
@@ -99,15 +121,51 @@ export function createPostgresSecretStore(opts: PostgresSecretStoreOptions): Sec
     outcome: string,
   ) => ({ tenant, guid, action, accessor: accessorString(accessor), outcome }) satisfies AuditEventInput;
 
-  async function q<R extends pg.QueryResultRow>(sql: string, params: unknown[]): Promise<pg.QueryResult<R>> {
+  /** Runs a query; `name` makes it a prepared statement (parsed and planned once per connection). */
+  async function q<R extends pg.QueryResultRow>(sql: string, params: unknown[], name?: string): Promise<pg.QueryResult<R>> {
     try {
-      return await pool.query<R>(sql, params);
+      return await pool.query<R>(name ? { name, text: sql, values: params } : { text: sql, values: params });
     } catch (err) {
       throw mapStoreError(err, "secret store");
     }
   }
 
   const tx = <T>(fn: (c: pg.PoolClient) => Promise<T>) => withTransaction(pool, "secret store", fn);
+
+  /**
+   * Decrypts a resolve row into a frozen secret registered with the masker.
+   * @throws GuidvaultError `CREDENTIAL_NOT_FOUND` (absent, or another tenant's), `INTEGRITY_ERROR`
+   */
+  async function decryptRow(guid: string, tenant: string, found: ResolveRow | undefined): Promise<ResolvedSecret> {
+    // Looked up by primary key only (a tenant predicate tempts the planner into the tenant
+    // index); another tenant's row is treated as absent.
+    const row = found && found.tenant === tenant ? found : undefined;
+    if (!row) {
+      throw new GuidvaultError("CREDENTIAL_NOT_FOUND", `credential ${guid}: secret half not found in tenant ${tenant}`, {
+        details: { guid, missing: "secret half" },
+      });
+    }
+    const kek = await ring.get(row.kek_id);
+    const what = `credential ${guid} v${row.version}`;
+    const dek = open(kek.key, unpackSealed(row.wrapped_dek), dekAad(tenant, guid, row.version, kek.id), `${what} DEK`);
+    const plain = open(dek, { nonce: row.nonce, ciphertext: row.ciphertext }, secretAad(tenant, guid, row.version), what);
+    dek.fill(0);
+    const secret = deepFreeze(JSON.parse(plain.toString("utf8")) as SecretHalf);
+    plain.fill(0);
+    const releases = stringsOf(secret).map((v) => masker.register(v));
+    let released = false;
+    return Object.freeze({
+      guid,
+      tenant,
+      version: row.version,
+      secret,
+      release() {
+        if (released) return;
+        released = true;
+        for (const r of releases) r();
+      },
+    });
+  }
 
   /** Encrypts one version; returns the column values. */
   async function encryptVersion(tenant: string, guid: string, version: number, bytes: Buffer) {
@@ -155,21 +213,28 @@ export function createPostgresSecretStore(opts: PostgresSecretStoreOptions): Sec
       const release = stringsOf(secret).map((s) => masker.register(s));
       try {
         const guid = randomUUID();
-        for (let attempt = 0; attempt < 3; attempt++) {
-          const v = await encryptVersion(tenant, guid, 1, bytes);
-          // One statement: both rows commit together, and only under the current primary KEK.
-          const res = await q(
-            `WITH k AS (SELECT 1 FROM secret.kek WHERE id = $3 AND is_primary),
-                  c AS (INSERT INTO secret.credential (guid, tenant, current_version)
-                        SELECT $1, $2, 1 WHERE EXISTS (SELECT 1 FROM k) RETURNING guid)
-             INSERT INTO secret.version (guid, version, kek_id, wrapped_dek, nonce, ciphertext)
-             SELECT guid, 1, $3, $4, $5, $6 FROM c`,
-            [guid, tenant, v.kekId, v.wrapped, v.nonce, v.ciphertext],
-          );
-          if (res.rowCount === 1) await audit.append(event(tenant, guid, "put", accessor, "ok"));
-          if (res.rowCount === 1) return { guid, version: 1, warnings };
-          ring.invalidate(); // another process made a new KEK primary
+        // The audit event is written alongside the insert (both must be durable before put
+        // returns); an insert that fails adds a second event with the error code.
+        const audited = audit.append(event(tenant, guid, "put", accessor, "ok"));
+        try {
+          for (let attempt = 0; attempt < 3; attempt++) {
+            const v = await encryptVersion(tenant, guid, 1, bytes);
+            // One statement: both rows commit together, and only under the current primary KEK.
+            const res = await q(PUT_SQL, [guid, tenant, v.kekId, v.wrapped, v.nonce, v.ciphertext], "gv_secret_put");
+            if (res.rowCount === 1) {
+              await audited;
+              return { guid, version: 1, warnings };
+            }
+            ring.invalidate(); // another process made a new KEK primary
+          }
+        } catch (err) {
+          await audited.catch(() => {});
+          const code = err instanceof GuidvaultError ? err.code : "INTERNAL";
+          await audit.append(event(tenant, guid, "put", accessor, code)).catch(() => {});
+          throw err;
         }
+        await audited.catch(() => {});
+        await audit.append(event(tenant, guid, "put", accessor, "STORE_UNAVAILABLE")).catch(() => {});
         throw new GuidvaultError(
           "STORE_UNAVAILABLE",
           "secret store: the primary KEK kept changing during put",
@@ -198,77 +263,21 @@ export function createPostgresSecretStore(opts: PostgresSecretStoreOptions): Sec
           },
         );
       }
-      // The audit write (access allowed) and the read run in parallel; both finish before return.
-      const [res] = await Promise.all([
-        // Looked up by primary key only (a tenant predicate tempts the planner into the tenant
-        // index); another tenant's row is treated as absent below.
-        q<{
-          tenant: string;
-          version: number;
-          kek_id: string;
-          wrapped_dek: Buffer;
-          nonce: Buffer;
-          ciphertext: Buffer;
-        }>(
-          `SELECT c.tenant, v.version, v.kek_id, v.wrapped_dek, v.nonce, v.ciphertext
-             FROM secret.credential c JOIN secret.version v ON v.guid = c.guid AND v.version = c.current_version
-            WHERE c.guid = $1 AND c.destroyed_at IS NULL`,
-          [guid],
-        ),
-        audit.append(event(tenant, guid, "resolve", accessor, "allowed")),
-      ]);
-      const found = res.rows[0];
-      const row = found && found.tenant === tenant ? found : undefined;
-      const fail = async (err: GuidvaultError): Promise<never> => {
-        await audit.append(event(tenant, guid, "resolve", accessor, err.code));
-        throw err;
-      };
-      if (!row) {
-        return fail(
-          new GuidvaultError(
-            "CREDENTIAL_NOT_FOUND",
-            `credential ${guid}: secret half not found in tenant ${tenant}`,
-            {
-              details: { guid, missing: "secret half" },
-            },
-          ),
-        );
+      // The audit write (access allowed) and the read + decrypt run in parallel; both finish
+      // before return. A failure of the read adds a second event with the error code.
+      const read = q<ResolveRow>(RESOLVE_SQL, [guid], "gv_secret_resolve").then((res) => decryptRow(guid, tenant, res.rows[0]));
+      const audited = audit.append(event(tenant, guid, "resolve", accessor, "allowed"));
+      const [r, a] = await Promise.allSettled([read, audited]);
+      if (a.status === "rejected") {
+        if (r.status === "fulfilled") r.value.release();
+        throw a.reason;
       }
-      let plain: Buffer;
-      try {
-        const kek = await ring.get(row.kek_id);
-        const dek = open(
-          kek.key,
-          unpackSealed(row.wrapped_dek),
-          dekAad(tenant, guid, row.version, kek.id),
-          `credential ${guid} v${row.version} DEK`,
-        );
-        plain = open(
-          dek,
-          { nonce: row.nonce, ciphertext: row.ciphertext },
-          secretAad(tenant, guid, row.version),
-          `credential ${guid} v${row.version}`,
-        );
-        dek.fill(0);
-      } catch (err) {
-        if (err instanceof GuidvaultError) return fail(err);
-        throw err;
+      if (r.status === "fulfilled") return r.value;
+      const failure: unknown = r.reason;
+      if (failure instanceof GuidvaultError && failure.code !== "STORE_UNAVAILABLE") {
+        await audit.append(event(tenant, guid, "resolve", accessor, failure.code));
       }
-      const secret = deepFreeze(JSON.parse(plain.toString("utf8")) as SecretHalf);
-      plain.fill(0);
-      const releases = stringsOf(secret).map((s) => masker.register(s));
-      let released = false;
-      return Object.freeze({
-        guid,
-        tenant,
-        version: row.version,
-        secret,
-        release() {
-          if (released) return;
-          released = true;
-          for (const r of releases) r();
-        },
-      });
+      throw failure;
     },
 
     async rotate(guidIn, secret, options = {}) {
