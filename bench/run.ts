@@ -14,6 +14,7 @@ import { createPutFloorTable, putFloorOp, putOp } from "./put.js";
 import { figures, type Measured, renderTable, verdicts } from "./report.js";
 import { checkResolve, floorOp, floorResolver, resolveOp, seedCredentials } from "./resolve.js";
 import { bulkSeed, sampleOf, timeRotation } from "./rotate.js";
+import { measureRuns } from "./runs.js";
 import { type BenchServer, openBenchServer } from "./server.js";
 
 const USAGE = `usage: npm run bench [-- --quick]
@@ -98,6 +99,13 @@ async function main(server: BenchServer): Promise<void> {
   if (rotation.leftUnderOldKek !== 0)
     throw new Error(`bench: ${rotation.leftUnderOldKek} DEKs left under an old KEK`);
 
+  const runs = await measureRuns(
+    core.config,
+    core.db.adminUrl,
+    quick ? { sequential: 50, concurrent: 200 } : { sequential: 200, concurrent: 1000 },
+    log,
+  );
+
   const m: Measured = {
     resolve: { c1: r1.r, c32: r32.r },
     floor: { c1: r1.f, c32: r32.f },
@@ -105,7 +113,7 @@ async function main(server: BenchServer): Promise<void> {
     putFloor: { c1: p1.f, c32: p32.f },
     rotation,
   };
-  const f = figures(m);
+  const f = { ...figures(m), ...runs };
   const settings = await server.settings();
   const cpu = os.cpus()[0]?.model ?? "unknown CPU";
   const header =
@@ -114,7 +122,7 @@ async function main(server: BenchServer): Promise<void> {
     `fsync=${settings.fsync} synchronous_commit=${settings.synchronous_commit} wal_sync_method=${settings.wal_sync_method} ` +
     `commit_delay=${settings.commit_delay}; pools ${plan.poolSize}/role; ` +
     `${plan.rounds} x ${plan.segmentMs / 1000} s per phase, alternating with its floor`;
-  process.stdout.write(`\n${renderTable(m, f, header)}\n`);
+  process.stdout.write(`\n${renderTable(m, f, header, runs)}\n`);
   const out = {
     ...f,
     targets: Object.fromEntries(verdicts(f).map((v) => [v.key, { target: v.text, pass: v.pass }])),

@@ -104,8 +104,8 @@ export interface StateStore {
   createRun(r: Pick<Run, "id" | "workflowId" | "tenant" | "trigger">): Promise<Run>;
   getRun(id: string): Promise<Run | undefined>;
   listRuns(workflowId: string, limit?: number): Promise<Run[]>;
-  /** Moves a run to `running` (sets startedAt). */
-  markRunning(id: string): Promise<void>;
+  /** Moves a run to `running` (sets startedAt and, when given, the output folder). */
+  markRunning(id: string, outputDir?: string): Promise<void>;
   /** Adds to the run's progress counters. */
   addCounts(id: string, counts: Record<string, number>): Promise<void>;
   /** Sets the run's output folder. */

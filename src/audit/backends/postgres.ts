@@ -116,7 +116,11 @@ export function createPostgresAuditLog(opts: PostgresAuditOptions): AuditLog {
               text: APPEND_ONE_SQL,
               values: [head.seq, prev.seq, prev.hash, ...cols.slice(1, 8).map((c) => c[0])],
             })
-          : await pool.query({ name: "gv_audit_append", text: APPEND_SQL, values: [head.seq, prev.seq, prev.hash, ...cols] });
+          : await pool.query({
+              name: "gv_audit_append",
+              text: APPEND_SQL,
+              values: [head.seq, prev.seq, prev.hash, ...cols],
+            });
       if (res.rowCount === events.length) {
         head = prev;
         return;

@@ -122,7 +122,11 @@ export function createPostgresSecretStore(opts: PostgresSecretStoreOptions): Sec
   ) => ({ tenant, guid, action, accessor: accessorString(accessor), outcome }) satisfies AuditEventInput;
 
   /** Runs a query; `name` makes it a prepared statement (parsed and planned once per connection). */
-  async function q<R extends pg.QueryResultRow>(sql: string, params: unknown[], name?: string): Promise<pg.QueryResult<R>> {
+  async function q<R extends pg.QueryResultRow>(
+    sql: string,
+    params: unknown[],
+    name?: string,
+  ): Promise<pg.QueryResult<R>> {
     try {
       return await pool.query<R>(name ? { name, text: sql, values: params } : { text: sql, values: params });
     } catch (err) {
@@ -136,19 +140,37 @@ export function createPostgresSecretStore(opts: PostgresSecretStoreOptions): Sec
    * Decrypts a resolve row into a frozen secret registered with the masker.
    * @throws GuidvaultError `CREDENTIAL_NOT_FOUND` (absent, or another tenant's), `INTEGRITY_ERROR`
    */
-  async function decryptRow(guid: string, tenant: string, found: ResolveRow | undefined): Promise<ResolvedSecret> {
+  async function decryptRow(
+    guid: string,
+    tenant: string,
+    found: ResolveRow | undefined,
+  ): Promise<ResolvedSecret> {
     // Looked up by primary key only (a tenant predicate tempts the planner into the tenant
     // index); another tenant's row is treated as absent.
     const row = found && found.tenant === tenant ? found : undefined;
     if (!row) {
-      throw new GuidvaultError("CREDENTIAL_NOT_FOUND", `credential ${guid}: secret half not found in tenant ${tenant}`, {
-        details: { guid, missing: "secret half" },
-      });
+      throw new GuidvaultError(
+        "CREDENTIAL_NOT_FOUND",
+        `credential ${guid}: secret half not found in tenant ${tenant}`,
+        {
+          details: { guid, missing: "secret half" },
+        },
+      );
     }
     const kek = await ring.get(row.kek_id);
     const what = `credential ${guid} v${row.version}`;
-    const dek = open(kek.key, unpackSealed(row.wrapped_dek), dekAad(tenant, guid, row.version, kek.id), `${what} DEK`);
-    const plain = open(dek, { nonce: row.nonce, ciphertext: row.ciphertext }, secretAad(tenant, guid, row.version), what);
+    const dek = open(
+      kek.key,
+      unpackSealed(row.wrapped_dek),
+      dekAad(tenant, guid, row.version, kek.id),
+      `${what} DEK`,
+    );
+    const plain = open(
+      dek,
+      { nonce: row.nonce, ciphertext: row.ciphertext },
+      secretAad(tenant, guid, row.version),
+      what,
+    );
     dek.fill(0);
     const secret = deepFreeze(JSON.parse(plain.toString("utf8")) as SecretHalf);
     plain.fill(0);
@@ -220,7 +242,11 @@ export function createPostgresSecretStore(opts: PostgresSecretStoreOptions): Sec
           for (let attempt = 0; attempt < 3; attempt++) {
             const v = await encryptVersion(tenant, guid, 1, bytes);
             // One statement: both rows commit together, and only under the current primary KEK.
-            const res = await q(PUT_SQL, [guid, tenant, v.kekId, v.wrapped, v.nonce, v.ciphertext], "gv_secret_put");
+            const res = await q(
+              PUT_SQL,
+              [guid, tenant, v.kekId, v.wrapped, v.nonce, v.ciphertext],
+              "gv_secret_put",
+            );
             if (res.rowCount === 1) {
               await audited;
               return { guid, version: 1, warnings };
@@ -265,7 +291,9 @@ export function createPostgresSecretStore(opts: PostgresSecretStoreOptions): Sec
       }
       // The audit write (access allowed) and the read + decrypt run in parallel; both finish
       // before return. A failure of the read adds a second event with the error code.
-      const read = q<ResolveRow>(RESOLVE_SQL, [guid], "gv_secret_resolve").then((res) => decryptRow(guid, tenant, res.rows[0]));
+      const read = q<ResolveRow>(RESOLVE_SQL, [guid], "gv_secret_resolve").then((res) =>
+        decryptRow(guid, tenant, res.rows[0]),
+      );
       const audited = audit.append(event(tenant, guid, "resolve", accessor, "allowed"));
       const [r, a] = await Promise.allSettled([read, audited]);
       if (a.status === "rejected") {

@@ -42,6 +42,13 @@ function notFound(kind: "WORKFLOW_NOT_FOUND" | "RUN_NOT_FOUND", id: string): Gui
   });
 }
 
+/** @throws GuidvaultError `CONFIG_INVALID` unless `dir` is a path of 1-4096 characters without NUL */
+function checkOutputDir(dir: unknown): void {
+  if (typeof dir !== "string" || dir.length === 0 || dir.length > 4096 || dir.includes("\0")) {
+    throw new GuidvaultError("CONFIG_INVALID", "output dir must be a path of 1-4096 characters without NUL");
+  }
+}
+
 /**
  * Creates the PostgreSQL state store.
  *
@@ -265,12 +272,15 @@ export function createPostgresStateStore(opts: PostgresStateStoreOptions): State
       return rows.map(toRun);
     },
 
-    async markRunning(idIn) {
+    async markRunning(idIn, outputDir) {
       const id = uuid(idIn, "run id");
+      if (outputDir !== undefined) checkOutputDir(outputDir);
       const n = await updateRun(
         id,
-        "UPDATE state.run SET status = 'running', started_at = coalesce(started_at, now()) WHERE id = $1 AND status IN ('pending', 'running')",
-        [],
+        `UPDATE state.run SET status = 'running', started_at = coalesce(started_at, now()),
+                output_dir = coalesce($2, output_dir)
+          WHERE id = $1 AND status IN ('pending', 'running')`,
+        [outputDir ?? null],
       );
       // A finished run never runs again: its accessors must stay refused (access rule).
       if (n === 0)
@@ -293,12 +303,7 @@ export function createPostgresStateStore(opts: PostgresStateStoreOptions): State
 
     async setOutputDir(idIn, dir) {
       const id = uuid(idIn, "run id");
-      if (typeof dir !== "string" || dir.length === 0 || dir.length > 4096 || dir.includes("\0")) {
-        throw new GuidvaultError(
-          "CONFIG_INVALID",
-          "output dir must be a path of 1-4096 characters without NUL",
-        );
-      }
+      checkOutputDir(dir);
       await updateRun(id, "UPDATE state.run SET output_dir = $2 WHERE id = $1", [dir]);
     },
 
