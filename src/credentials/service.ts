@@ -333,7 +333,12 @@ export function createCredentialService(deps: CredentialServiceDeps): Credential
     },
 
     async fetchMetadata(guid, request, accessor) {
-      const { cred, app } = await resolveWithApp(guid, testAuthAccessor(accessor));
+      // Audited as a metadata browse, distinct from a test of authentication.
+      const a: Accessor =
+        accessor.kind === "run"
+          ? accessor
+          : { kind: "metadata", tenant: accessor.tenant, principal: accessor.principal };
+      const { cred, app } = await resolveWithApp(guid, a);
       try {
         return await app.fetchMetadata(cred, request, {});
       } catch (err) {

@@ -100,6 +100,6 @@ export interface CredentialService {
    * system are `{ ok: false }`; the message names host and user, is masked, never holds a secret.
    */
   testAuth(guid: string, accessor: Accessor): Promise<TestAuthResult>;
-  /** Resolves with a `test-auth` accessor and runs the app's fetchMetadata (errors masked). */
+  /** Resolves with a `metadata` accessor and runs the app's fetchMetadata (errors masked). */
   fetchMetadata(guid: string, request: unknown, accessor: Accessor): Promise<unknown>;
 }

@@ -8,6 +8,8 @@ export function accessorString(a: Accessor): string {
       return `run:${a.workflowId}/${a.runId}/${a.step}`;
     case "test-auth":
       return `test-auth:${a.principal}`;
+    case "metadata":
+      return `metadata:${a.principal}`;
     case "operator":
       return `operator:${a.principal}`;
   }

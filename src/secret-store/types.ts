@@ -16,11 +16,13 @@ export type CredentialGuid = string;
  * Who asks to resolve a credential. Every resolution and denial is audited with it.
  * - `run`: an activity of a run in progress (`workflowId`, `runId`, `step`).
  * - `test-auth`: an authorised test-connection call from the API (`principal` = token id).
+ * - `metadata`: an authorised metadata browse (databases, schemas) for building filters.
  * - `operator`: an administrative tool (CLI) acting for `principal`.
  */
 export type Accessor =
   | { kind: "run"; tenant: Tenant; workflowId: string; runId: string; step: string }
   | { kind: "test-auth"; tenant: Tenant; principal: string }
+  | { kind: "metadata"; tenant: Tenant; principal: string }
   | { kind: "operator"; tenant: Tenant; principal: string };
 
 /** Decides whether an accessor may resolve a GUID; installed by the orchestrator (access rule). */

@@ -176,6 +176,14 @@ describe("a run extracts metadata from a real PostgreSQL (case 001 password)", (
     expect(tables.length).toBe(src.expected.tables.filter((r) => r.schema === "sales").length);
   });
 
+  it("audits metadata browsing apart from tests of authentication", async () => {
+    const res = await t.api.post(`/api/v1/credentials/${guid}/metadata`, { type: "schemas" });
+    expect(res.status, res.text).toBe(200);
+    const events = await t.runtime.core.audit.query({ guid, action: "resolve", limit: 1000 });
+    expect(events.some((e) => e.accessor.startsWith("metadata:token:"))).toBe(true);
+    expect(events.some((e) => e.accessor.startsWith("test-auth:token:"))).toBe(true);
+  });
+
   describe("access rule", () => {
     const denied = async (accessor: Accessor) => {
       await expect(t.runtime.core.secretStore.getCredentials(guid, accessor)).rejects.toMatchObject({

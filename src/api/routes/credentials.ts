@@ -68,7 +68,7 @@ export function parseIfMatch(header: string | string[] | undefined): number | un
   return Number(m[1]);
 }
 
-function tokenAccessor(req: FastifyRequest, kind: "operator" | "test-auth"): Accessor {
+function tokenAccessor(req: FastifyRequest, kind: "operator" | "test-auth" | "metadata"): Accessor {
   const p = req.principal as NonNullable<FastifyRequest["principal"]>;
   return { kind, tenant: p.tenant, principal: `token:${p.id}` };
 }
@@ -169,6 +169,6 @@ export function registerCredentialRoutes(app: FastifyInstance, deps: CredentialR
     requireRole(req, "operator");
     const d = await ownCredential(deps, req, req.params.guid);
     const body = metadataBody.parse(req.body ?? {});
-    return deps.credentials.fetchMetadata(d.guid, body, tokenAccessor(req, "test-auth"));
+    return deps.credentials.fetchMetadata(d.guid, body, tokenAccessor(req, "metadata"));
   });
 }
