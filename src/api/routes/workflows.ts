@@ -115,6 +115,12 @@ export function registerWorkflowRoutes(app: FastifyInstance, deps: WorkflowRoute
       const d = await deps.credentials.describe(guid);
       if (d.tenant !== p.tenant)
         throw new GuidvaultError("CREDENTIAL_NOT_FOUND", `credential ${guid} not found`);
+      if (d.app === null) {
+        throw new GuidvaultError(
+          "CONFIG_INVALID",
+          `credential ${guid} has no credential config (a bare secret half, e.g. from \`guidvault credentials put\` without --app); store it through the API or with --app ${body.app}`,
+        );
+      }
       if (d.app !== undefined && d.app !== body.app) {
         throw new GuidvaultError(
           "CONFIG_INVALID",
