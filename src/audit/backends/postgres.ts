@@ -7,6 +7,7 @@
  * share one chain: a process that lost the race re-reads the head and rehashes its batch).
  */
 import type pg from "pg";
+import { createGroupCommitter } from "../../db/group-commit.js";
 import { GuidvaultError, mapStoreError } from "../../errors/index.js";
 import { GENESIS_HASH, hashEvent } from "../chain.js";
 import type { AuditEvent, AuditEventInput, AuditLog, AuditQuery, AuditVerifyResult } from "../types.js";
@@ -17,12 +18,6 @@ export interface PostgresAuditOptions {
   pool: pg.Pool;
   /** Maximum events per flush (default 512). */
   batchMax?: number;
-}
-
-interface Pending {
-  events: AuditEventInput[];
-  resolve: () => void;
-  reject: (err: unknown) => void;
 }
 
 const APPEND_SQL = `
@@ -72,8 +67,6 @@ function toEvent(r: Row): AuditEvent {
 export function createPostgresAuditLog(opts: PostgresAuditOptions): AuditLog {
   const { pool } = opts;
   const batchMax = opts.batchMax ?? 512;
-  const queue: Pending[] = [];
-  let flushing: Promise<void> | undefined;
   let head: { seq: number; hash: string } | undefined;
 
   async function readHead(): Promise<{ seq: number; hash: string }> {
@@ -131,42 +124,18 @@ export function createPostgresAuditLog(opts: PostgresAuditOptions): AuditLog {
     }
   }
 
-  async function drain(): Promise<void> {
-    while (queue.length > 0) {
-      const batch: Pending[] = [];
-      let n = 0;
-      while (queue.length > 0 && (n === 0 || n + (queue[0]?.events.length ?? 0) <= batchMax)) {
-        const p = queue.shift() as Pending;
-        batch.push(p);
-        n += p.events.length;
-      }
-      try {
-        await write(batch.flatMap((p) => p.events));
-        for (const p of batch) p.resolve();
-      } catch (err) {
-        head = undefined;
-        const mapped = mapStoreError(err, "audit log");
-        for (const p of batch) p.reject(mapped);
-      }
+  const committer = createGroupCommitter<AuditEventInput>(async (events) => {
+    try {
+      await write(events);
+    } catch (err) {
+      head = undefined;
+      throw mapStoreError(err, "audit log");
     }
-  }
-
-  function kick(): void {
-    if (flushing) return;
-    flushing = drain().finally(() => {
-      flushing = undefined;
-      if (queue.length > 0) kick();
-    });
-  }
+  }, batchMax);
 
   return {
     append(input) {
-      const events = Array.isArray(input) ? input : [input];
-      if (events.length === 0) return Promise.resolve();
-      return new Promise<void>((resolve, reject) => {
-        queue.push({ events, resolve, reject });
-        kick();
-      });
+      return committer.submit(Array.isArray(input) ? input : [input]);
     },
 
     async query(q: AuditQuery = {}) {
@@ -253,7 +222,7 @@ export function createPostgresAuditLog(opts: PostgresAuditOptions): AuditLog {
     },
 
     async close() {
-      while (flushing) await flushing;
+      await committer.idle();
     },
   };
 }

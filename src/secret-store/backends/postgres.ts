@@ -6,6 +6,7 @@ import { randomBytes, randomUUID } from "node:crypto";
 import type pg from "pg";
 import type { AuditEventInput, AuditLog } from "../../audit/types.js";
 import { withTransaction } from "../../db/client.js";
+import { createGroupCommitter } from "../../db/group-commit.js";
 import { GuidvaultError, mapStoreError } from "../../errors/index.js";
 import { parseTenant, parseUuid } from "../../ids/index.js";
 import { isWeakSecret, masker } from "../../redact/index.js";
@@ -51,12 +52,29 @@ interface ResolveRow {
   ciphertext: Buffer;
 }
 
-/** The put: both rows in one statement, committed only while the KEK is still primary. */
-const PUT_SQL = `WITH k AS (SELECT 1 FROM secret.kek WHERE id = $3 AND is_primary),
+/**
+ * Puts of one group commit: every credential and version row in one statement, committed only
+ * while their KEK ($1) is still primary; returns the GUIDs stored.
+ */
+const PUT_MANY_SQL = `WITH k AS (SELECT 1 FROM secret.kek WHERE id = $1 AND is_primary),
       c AS (INSERT INTO secret.credential (guid, tenant, current_version)
-            SELECT $1, $2, 1 WHERE EXISTS (SELECT 1 FROM k) RETURNING guid)
+            SELECT u.g, u.t, 1 FROM unnest($2::uuid[], $3::text[]) AS u(g, t) WHERE EXISTS (SELECT 1 FROM k)
+            RETURNING guid)
 INSERT INTO secret.version (guid, version, kek_id, wrapped_dek, nonce, ciphertext)
-SELECT guid, 1, $3, $4, $5, $6 FROM c`;
+SELECT u.g, 1, $1, u.w, u.n, u.ct FROM unnest($2::uuid[], $4::bytea[], $5::bytea[], $6::bytea[]) AS u(g, w, n, ct)
+ WHERE u.g IN (SELECT guid FROM c)
+RETURNING guid`;
+
+/** One put waiting in a group commit; `stored` is set by the flush. */
+interface PendingPut {
+  guid: string;
+  tenant: string;
+  kekId: string;
+  wrapped: Buffer;
+  nonce: Buffer;
+  ciphertext: Buffer;
+  stored?: boolean;
+}
 
 const SYSTEM: Accessor = { kind: "operator", tenant: "system", principal: "system" };
 
@@ -135,6 +153,28 @@ export function createPostgresSecretStore(opts: PostgresSecretStoreOptions): Sec
   }
 
   const tx = <T>(fn: (c: pg.PoolClient) => Promise<T>) => withTransaction(pool, "secret store", fn);
+
+  // Concurrent puts are group-committed: one statement (one WAL flush) per batch.
+  const puts = createGroupCommitter<PendingPut>(async (items) => {
+    const byKek = new Map<string, PendingPut[]>();
+    for (const p of items) byKek.set(p.kekId, [...(byKek.get(p.kekId) ?? []), p]);
+    for (const [kekId, group] of byKek) {
+      const res = await q<{ guid: string }>(
+        PUT_MANY_SQL,
+        [
+          kekId,
+          group.map((p) => p.guid),
+          group.map((p) => p.tenant),
+          group.map((p) => p.wrapped),
+          group.map((p) => p.nonce),
+          group.map((p) => p.ciphertext),
+        ],
+        "gv_secret_put_many",
+      );
+      const stored = new Set(res.rows.map((r) => r.guid));
+      for (const p of group) p.stored = stored.has(p.guid);
+    }
+  }, 256);
 
   /**
    * Decrypts a resolve row into a frozen secret registered with the masker.
@@ -241,13 +281,9 @@ export function createPostgresSecretStore(opts: PostgresSecretStoreOptions): Sec
         try {
           for (let attempt = 0; attempt < 3; attempt++) {
             const v = await encryptVersion(tenant, guid, 1, bytes);
-            // One statement: both rows commit together, and only under the current primary KEK.
-            const res = await q(
-              PUT_SQL,
-              [guid, tenant, v.kekId, v.wrapped, v.nonce, v.ciphertext],
-              "gv_secret_put",
-            );
-            if (res.rowCount === 1) {
+            const pending: PendingPut = { guid, tenant, ...v };
+            await puts.submit([pending]);
+            if (pending.stored) {
               await audited;
               return { guid, version: 1, warnings };
             }
@@ -396,6 +432,7 @@ export function createPostgresSecretStore(opts: PostgresSecretStoreOptions): Sec
     },
 
     async close() {
+      await puts.idle();
       await audit.close();
     },
   };
