@@ -46,7 +46,8 @@ describe("guidvault keys rotate over 10,000 credentials, interrupted and resumed
     const oldKek = await primaryKek(core.databaseUrl);
     expect(await countNotUnder(core.databaseUrl, oldKek)).toBe(0);
 
-    // 1. In-process: abort after the second batch (the signal is checked between batches).
+    // 1. In-process: abort after the second batch (the signal is checked between batches; the
+    //    batch the other worker has in flight still commits).
     const controller = new AbortController();
     let seen = 0;
     await expect(
@@ -59,10 +60,10 @@ describe("guidvault keys rotate over 10,000 credentials, interrupted and resumed
         },
       }),
     ).rejects.toThrow("test interrupt");
-    expect(seen).toBe(2000);
+    expect([2000, 3000]).toContain(seen);
     const newKek = await primaryKek(core.databaseUrl);
     expect(newKek).not.toBe(oldKek);
-    expect(await countNotUnder(core.databaseUrl, newKek)).toBe(N - 2000);
+    expect(await countNotUnder(core.databaseUrl, newKek)).toBe(N - seen);
 
     // 2. The CLI resumes the same rotation; Ctrl-C (SIGINT) after its first re-wrapped batches.
     let signalled = false;
@@ -77,7 +78,9 @@ describe("guidvault keys rotate over 10,000 credentials, interrupted and resumed
     });
     expect(signalled).toBe(true);
     expect(interrupted.code).toBe(130);
-    expect(interrupted.stderr).toMatch(/^re-wrapping DEKs: 0\/8,000 DEKs/);
+    expect(interrupted.stderr).toMatch(
+      new RegExp(`^re-wrapping DEKs: 0/${(N - seen).toLocaleString("en-US")} DEKs`),
+    );
     expect(interrupted.stderr).toContain("interrupted: stopping after the current batch");
     expect(interrupted.stderr).toMatch(
       /error \[INTERRUPTED\]: KEK rotation interrupted after [\d,]+ DEKs were re-wrapped/,
@@ -85,7 +88,7 @@ describe("guidvault keys rotate over 10,000 credentials, interrupted and resumed
     expect(interrupted.stderr).toContain("hint: run `guidvault keys rotate` again to resume");
     const left = (await countNotUnder(core.databaseUrl, newKek)) as number;
     expect(left).toBeGreaterThan(0);
-    expect(left).toBeLessThan(N - 2000);
+    expect(left).toBeLessThan(N - seen);
     expect(await primaryKek(core.databaseUrl)).toBe(newKek);
 
     // 3. A plain rerun finishes it.
