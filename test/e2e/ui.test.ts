@@ -367,6 +367,63 @@ describe("web UI", () => {
     expect(cross.status).toBe(403);
   });
 
+  it("configure: step and GUID in the URL survive reload and Back; another database in the filters sets all_databases", async () => {
+    const page = b.page;
+    const created = await t.api.post<{ guid: string }>("/api/v1/credentials", {
+      app: "postgres",
+      authType: "basic",
+      values: {
+        host: source.host,
+        port: source.port,
+        database: source.database,
+        username: source.username,
+        password: source.password,
+      },
+    });
+    expect(created.status).toBe(201);
+    const guid = created.body.guid;
+    await signIn(page, "/apps/postgres/configure");
+    // Step 1: pick the existing credential instead of typing the secret again.
+    await page.getByLabel(/existing PostgreSQL credential/).selectOption(guid);
+    const banner = page.locator(".stored-banner");
+    await expect.poll(() => banner.locator("code.guid-full").textContent()).toBe(guid);
+    await page.getByRole("button", { name: "Next: Connection & filters" }).click();
+    const step2 = page.getByRole("heading", { level: 2, name: "2. Connection & filters" });
+    await step2.waitFor();
+    expect(page.url()).toContain(`step=2&guid=${guid}`);
+    // Reload keeps the step and shows the credential as stored.
+    await page.reload();
+    await step2.waitFor();
+    await page.getByRole("button", { name: "Back", exact: true }).click();
+    await expect.poll(() => banner.locator("code.guid-full").textContent()).toBe(guid);
+    expect(page.url()).toContain(`step=1&guid=${guid}`);
+    await page.goBack();
+    await step2.waitFor();
+    await page.goForward();
+    await banner.waitFor();
+    await page.goBack();
+    await step2.waitFor();
+
+    // Filters naming another database switch all_databases on (and say so).
+    const allDbs = page.getByRole("checkbox", { name: /^All databases/ });
+    expect(await allDbs.isChecked()).toBe(false);
+    await page.getByRole("textbox", { name: /^Include/ }).fill(`${source.database}.*\npostgres.public`);
+    await page.getByRole("status").filter({ hasText: "All databases is switched on" }).waitFor();
+    expect(await allDbs.isChecked()).toBe(true);
+    await screenshot(page, "filters-other-database");
+    await page.getByRole("button", { name: "Next: Schedule" }).click();
+    await page.getByRole("button", { name: "Next: Save & run" }).click();
+    await page.getByRole("button", { name: "Save workflow" }).click();
+    const saved = page.getByRole("status").filter({ hasText: "Workflow saved" });
+    await saved.waitFor();
+    const workflowId = ((await saved.getByRole("link").textContent()) ?? "").trim();
+    const wf = await t.api.get<{ config: Record<string, unknown> }>(`/api/v1/workflows/${workflowId}`);
+    expect(wf.body.config).toMatchObject({
+      include: [`${source.database}.*`, "postgres.public"],
+      all_databases: true,
+    });
+  });
+
   it("credentials page: rotate with new values, destroy only after typing the GUID", async () => {
     const page = b.page;
     const created = await t.api.post<{ guid: string }>("/api/v1/credentials", {
@@ -401,6 +458,7 @@ describe("web UI", () => {
     const destroy = page.getByRole("dialog", { name: "Destroy credential" });
     const confirm = destroy.getByLabel("Type the credential GUID to confirm");
     const button = destroy.getByRole("button", { name: "Destroy credential" });
+    await expect.poll(() => isFocused(confirm)).toBe(true); // the dialog opens in the GUID field
     await confirm.fill(guid.slice(0, 20));
     expect(await button.isDisabled()).toBe(true);
     await screenshot(page, "destroy-confirm");

@@ -57,6 +57,7 @@ export async function request<T>(
   path: string,
   body?: unknown,
   headers: Record<string, string> = {},
+  retried = false,
 ): Promise<T> {
   const h: Record<string, string> = { accept: "application/json", ...headers };
   if (body !== undefined) h["content-type"] = "application/json";
@@ -76,6 +77,27 @@ export async function request<T>(
   }
   if (!res.ok) {
     const err = await problemOf(res);
+    // A CSRF refusal usually means the session changed (signed in again in another tab): fetch
+    // the current session's token once and retry; without a session, show "session ended".
+    if (
+      res.status === 403 &&
+      !retried &&
+      !path.startsWith("/ui/session") &&
+      /csrf/i.test(`${err.code} ${err.detail}`)
+    ) {
+      let session: { signedIn?: boolean; csrfToken?: string } | undefined;
+      try {
+        session = await request<{ signedIn?: boolean; csrfToken?: string }>("GET", "/ui/session");
+      } catch {
+        throw err;
+      }
+      if (session?.signedIn && typeof session.csrfToken === "string") {
+        csrfToken = session.csrfToken;
+        return request<T>(method, path, body, headers, true);
+      }
+      for (const fn of unauthenticatedListeners) fn();
+      throw err;
+    }
     if (res.status === 401 && !path.startsWith("/ui/session"))
       for (const fn of unauthenticatedListeners) fn();
     throw err;

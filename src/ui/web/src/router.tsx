@@ -1,7 +1,7 @@
 /**
  * A small history-API router: the server answers every non-API GET with index.html, and the
- * SPA picks the page from `location.pathname`. Query strings hold filters only (GUIDs, actions,
- * times), never a secret.
+ * SPA picks the page from `location.pathname`. Query strings hold filters and wizard state only
+ * (GUIDs, actions, times, a step number), never a secret.
  */
 import {
   type AnchorHTMLAttributes,
@@ -18,7 +18,16 @@ interface Location {
   query: URLSearchParams;
 }
 
-const RouterContext = createContext<{ location: Location; navigate: (to: string) => void }>({
+/** `replace`: replace the current history entry; `keepScroll`: do not scroll to the top. */
+export interface NavigateOptions {
+  replace?: boolean;
+  keepScroll?: boolean;
+}
+
+const RouterContext = createContext<{
+  location: Location;
+  navigate: (to: string, opts?: NavigateOptions) => void;
+}>({
   location: { path: "/", query: new URLSearchParams() },
   navigate: () => {},
 });
@@ -35,10 +44,12 @@ export function Router({ children }: { children: ReactNode }) {
     window.addEventListener("popstate", onPop);
     return () => window.removeEventListener("popstate", onPop);
   }, []);
-  const navigate = (to: string) => {
-    if (to !== `${window.location.pathname}${window.location.search}`) window.history.pushState(null, "", to);
+  const navigate = (to: string, opts: NavigateOptions = {}) => {
+    if (opts.replace) window.history.replaceState(null, "", to);
+    else if (to !== `${window.location.pathname}${window.location.search}`)
+      window.history.pushState(null, "", to);
     setLocation(current());
-    window.scrollTo(0, 0);
+    if (!opts.keepScroll) window.scrollTo(0, 0);
   };
   return <RouterContext.Provider value={{ location, navigate }}>{children}</RouterContext.Provider>;
 }

@@ -3,7 +3,7 @@
  * No inline styles anywhere (the CSP allows stylesheets from 'self' only): everything is a class
  * in styles.css.
  */
-import { type ReactNode, useCallback, useEffect, useRef, useState } from "react";
+import { Fragment, type ReactNode, useCallback, useEffect, useRef, useState } from "react";
 import { ApiError } from "../api.js";
 
 /** Shows an error as its problem `code`, title and `detail`. */
@@ -94,6 +94,29 @@ export function ShortId({ id }: { id: string }) {
   return (
     <code className="guid" title={id}>
       {id.slice(0, 8)}
+    </code>
+  );
+}
+
+/**
+ * A whole GUID in monospace. It may wrap only after a hyphen (a `<wbr>` follows each one), never
+ * in the middle of a group; the text content is the GUID unchanged.
+ */
+export function Guid({ id }: { id: string }) {
+  const parts = id.split("-");
+  return (
+    <code className="guid-full">
+      {parts.map((p, i) => (
+        // biome-ignore lint/suspicious/noArrayIndexKey: the parts of one fixed string
+        <Fragment key={i}>
+          {p}
+          {i < parts.length - 1 && (
+            <>
+              -<wbr />
+            </>
+          )}
+        </Fragment>
+      ))}
     </code>
   );
 }

@@ -6,10 +6,10 @@
  * `PUT /api/v1/credentials/:guid` (only the changed fields, `If-Match` on the version).
  * After a successful save every secret input is emptied: no secret stays in the DOM.
  */
-import { type FormEvent, useId, useRef, useState } from "react";
+import { type FormEvent, useEffect, useId, useRef, useState } from "react";
 import { api, seg } from "../api.js";
 import type { AppInfo, CredentialInfo, FormField } from "../types.js";
-import { ErrorBox, Notice } from "./common.js";
+import { ErrorBox, Guid, Notice } from "./common.js";
 import {
   FieldInput,
   type FieldValue,
@@ -98,6 +98,14 @@ export function CredentialForm({
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>();
   const [notice, setNotice] = useState<string>();
+  // After a save, focus the stored banner (GUID and version) instead of letting focus fall to body.
+  const banner$ = useRef<HTMLDivElement>(null);
+  const focusBanner = useRef(false);
+  useEffect(() => {
+    if (!focusBanner.current || !stored) return;
+    focusBanner.current = false;
+    banner$.current?.focus();
+  }, [stored]);
 
   const pickAuthType = (t: string) => {
     setAuthType(t);
@@ -151,6 +159,7 @@ export function CredentialForm({
       clearSecrets();
       setReplacing(new Set());
       setNotice(stored ? `Saved as version ${saved.version}.` : undefined);
+      focusBanner.current = true;
       onSaved(saved, warnings);
     } catch (err) {
       setError(err);
@@ -162,11 +171,11 @@ export function CredentialForm({
   return (
     <form onSubmit={submit} className="credential-form" noValidate={false}>
       {stored ? (
-        <div className="stored-banner">
+        <div className="stored-banner" ref={banner$} tabIndex={-1}>
           <span className="badge badge-ok">stored</span>
           <span>
-            Credential GUID <code className="guid-full">{stored.guid}</code> · version {stored.version} · auth
-            type <code className="code-chip">{stored.authType}</code>
+            Credential GUID <Guid id={stored.guid} /> · version {stored.version} · auth type{" "}
+            <code className="code-chip">{stored.authType}</code>
           </span>
         </div>
       ) : (
@@ -222,7 +231,7 @@ export function CredentialForm({
               return (
                 <div key={f.name} className="secret-field">
                   <SecretInput
-                    field={{ ...f, required: f.required && !stored }}
+                    field={{ ...f, required: f.required && (!stored || !replaceSecrets) }}
                     focus={!!stored && !replaceSecrets}
                     inputRef={(el) => {
                       if (el) secrets.current.set(f.name, el);

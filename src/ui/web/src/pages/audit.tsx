@@ -4,7 +4,7 @@
  */
 import { type FormEvent, useId, useState } from "react";
 import { api } from "../api.js";
-import { Badge, ErrorBox, Loading, Time, useData, usePageTitle } from "../components/common.js";
+import { Badge, ErrorBox, Guid, Loading, Time, useData, usePageTitle } from "../components/common.js";
 import { Link, useRouter } from "../router.js";
 import { AUDIT_ACTIONS, type AuditEvent, type AuditVerify } from "../types.js";
 
@@ -195,7 +195,7 @@ export function AuditPage() {
                     <td>
                       <Badge status={ev.outcome} />
                     </td>
-                    <td>{ev.guid ? <code className="guid-full">{ev.guid}</code> : "—"}</td>
+                    <td>{ev.guid ? <Guid id={ev.guid} /> : "—"}</td>
                     <td>
                       <Accessor value={ev.accessor} />
                     </td>

@@ -3,9 +3,9 @@
  * new values; a new version, check-and-set on the current one) and destroy (crypto-shred, after
  * typing the GUID). Values are never shown: the API never sends them.
  */
-import { type FormEvent, useId, useState } from "react";
+import { type FormEvent, useEffect, useId, useRef, useState } from "react";
 import { api, seg } from "../api.js";
-import { Badge, ErrorBox, Loading, Notice, Time, useData, usePageTitle } from "../components/common.js";
+import { Badge, ErrorBox, Guid, Loading, Notice, Time, useData, usePageTitle } from "../components/common.js";
 import { CredentialForm, storedOf } from "../components/credential-form.js";
 import { Modal } from "../components/modal.js";
 import { Link } from "../router.js";
@@ -25,6 +25,7 @@ function DestroyDialog({
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>();
   const matches = typed.trim() === credential.guid;
+  const input$ = useRef<HTMLInputElement>(null);
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     if (!matches) return;
@@ -39,16 +40,17 @@ function DestroyDialog({
     }
   };
   return (
-    <Modal title="Destroy credential" onClose={onClose}>
+    <Modal title="Destroy credential" onClose={onClose} initialFocus={input$}>
       <form onSubmit={submit}>
         <p>
           Destroying deletes every version's data key (crypto-shredding): the values can never be recovered,
-          and workflows that use <code className="guid-full">{credential.guid}</code> will fail with{" "}
+          and workflows that use <Guid id={credential.guid} /> will fail with{" "}
           <code>CREDENTIAL_NOT_FOUND</code>.
         </p>
         <div className="field">
           <label htmlFor={id}>Type the credential GUID to confirm</label>
           <input
+            ref={input$}
             id={id}
             type="text"
             value={typed}
@@ -110,6 +112,11 @@ export function CredentialsPage({ session }: { session: SessionInfo }) {
   const [notice, setNotice] = useState<string>();
   const canWrite = session.role !== "auditor";
   const appOf = (c: CredentialInfo) => apps.data?.apps.find((a) => a.name === c.app);
+  // After Rotate or Destroy the dialog is gone: move the focus to the result, not to the body.
+  const notice$ = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    if (notice) notice$.current?.focus();
+  }, [notice]);
 
   return (
     <section>
@@ -117,7 +124,9 @@ export function CredentialsPage({ session }: { session: SessionInfo }) {
       <p className="lead">
         Every credential of tenant {session.tenant}. Secret values are write-only: rotate to change them.
       </p>
-      {notice && <Notice kind="success">{notice}</Notice>}
+      <div ref={notice$} tabIndex={-1} className="focus-target">
+        {notice && <Notice kind="success">{notice}</Notice>}
+      </div>
       {list.loading && !list.data && <Loading what="credentials" />}
       <ErrorBox error={list.error} />
       {list.data && list.data.credentials.length === 0 && (
@@ -127,7 +136,7 @@ export function CredentialsPage({ session }: { session: SessionInfo }) {
       )}
       {list.data && list.data.credentials.length > 0 && (
         <div className="table-wrap">
-          <table>
+          <table className="actions-table">
             <caption className="sr-only">Credentials</caption>
             <thead>
               <tr>
@@ -144,7 +153,7 @@ export function CredentialsPage({ session }: { session: SessionInfo }) {
               {list.data.credentials.map((c) => (
                 <tr key={c.guid}>
                   <td>
-                    <code className="guid-full">{c.guid}</code>
+                    <Guid id={c.guid} />
                     {c.missing && (
                       <>
                         {" "}

@@ -4,7 +4,16 @@
  */
 import { useEffect } from "react";
 import { api, seg } from "../api.js";
-import { Badge, ErrorBox, Loading, ShortId, Time, useData, usePageTitle } from "../components/common.js";
+import {
+  Badge,
+  ErrorBox,
+  Guid,
+  Loading,
+  ShortId,
+  Time,
+  useData,
+  usePageTitle,
+} from "../components/common.js";
 import { Link } from "../router.js";
 import type { RunInfo } from "../types.js";
 
@@ -57,7 +66,7 @@ export function RunPage({ id }: { id: string }) {
           </div>
           <h2>Counts</h2>
           {Object.keys(r.counts).length === 0 ? (
-            <p className="muted">No counts yet.</p>
+            <p className="muted">{live ? "No counts yet." : "No counts recorded."}</p>
           ) : (
             <ul className="counters" aria-label="Counts">
               {Object.entries(r.counts).map(([k, v]) => (
@@ -80,7 +89,7 @@ export function RunPage({ id }: { id: string }) {
           <dl className="summary">
             <dt>Run id</dt>
             <dd>
-              <code className="guid-full">{r.run_id}</code>
+              <Guid id={r.run_id} />
             </dd>
             <dt>Trigger</dt>
             <dd>{r.trigger}</dd>

@@ -1,7 +1,16 @@
 /** Workflows and the runs of each: list, details, Run now. */
 import { useEffect, useState } from "react";
 import { api, seg } from "../api.js";
-import { Badge, ErrorBox, Loading, ShortId, Time, useData, usePageTitle } from "../components/common.js";
+import {
+  Badge,
+  ErrorBox,
+  Guid,
+  Loading,
+  ShortId,
+  Time,
+  useData,
+  usePageTitle,
+} from "../components/common.js";
 import { describeCron } from "../components/schedule-editor.js";
 import { Link, useRouter } from "../router.js";
 import type { RunInfo, Schedule, WorkflowInfo } from "../types.js";
@@ -13,7 +22,9 @@ function scheduleText(s: Schedule | null): string {
 }
 
 function countsText(counts: Record<string, number>): string {
-  const parts = Object.entries(counts).map(([k, v]) => `${v} ${k}`);
+  const parts = Object.entries(counts).map(
+    ([k, v]) => `${v} ${v === 1 && k.endsWith("s") ? k.slice(0, -1) : k}`,
+  );
   return parts.length ? parts.join(", ") : "—";
 }
 
@@ -85,7 +96,7 @@ export function WorkflowsPage() {
                   </td>
                   <td>{w.app}</td>
                   <td>
-                    <code className="guid-full">{w.credential_guid}</code>
+                    <Guid id={w.credential_guid} />
                   </td>
                   <td>{scheduleText(w.schedule)}</td>
                   <td>
@@ -187,13 +198,13 @@ export function WorkflowPage({ id }: { id: string }) {
           <dl className="summary">
             <dt>Workflow id</dt>
             <dd>
-              <code className="guid-full">{w.workflow_id}</code>
+              <Guid id={w.workflow_id} />
             </dd>
             <dt>App</dt>
             <dd>{w.app}</dd>
             <dt>Credential GUID</dt>
             <dd>
-              <code className="guid-full">{w.credential_guid}</code>{" "}
+              <Guid id={w.credential_guid} />{" "}
               <Link to={`/audit?guid=${encodeURIComponent(w.credential_guid)}`}>audit</Link>
             </dd>
             <dt>Config</dt>
