@@ -95,7 +95,12 @@ const POINT_SELECT = `SELECT c.tenant, v.version, v.kek_id, v.wrapped_dek, v.non
 export function floorResolver(pool: pg.Pool, masterKey: Buffer): (guid: string) => Promise<Buffer> {
   const ring = createKeyRing(pool, masterKey);
   return async (guid) => {
-    const { rows } = await pool.query<VersionRow>(POINT_SELECT, [guid]);
+    // Prepared, like the store's own statements: the floor gets every optimisation the store has.
+    const { rows } = await pool.query<VersionRow>({
+      name: "floor_point_select",
+      text: POINT_SELECT,
+      values: [guid],
+    });
     const row = rows[0];
     if (!row || row.tenant !== BENCH_TENANT) throw new Error(`bench floor: credential ${guid} not found`);
     const kek = await ring.get(row.kek_id);

@@ -76,7 +76,8 @@ export interface Masker {
 
 interface Entry {
   refs: number;
-  forms: string[];
+  /** Encoded forms, computed lazily by `compile`. */
+  forms: string[] | undefined;
 }
 
 /**
@@ -90,7 +91,10 @@ export function createMasker(): Masker {
 
   function compile(): FormMatcher {
     const all: string[] = [];
-    for (const entry of entries.values()) for (const f of entry.forms) all.push(f);
+    for (const [value, entry] of entries) {
+      entry.forms ??= formsOf(value);
+      for (const f of entry.forms) all.push(f);
+    }
     return compileMatcher(all);
   }
 
@@ -108,7 +112,9 @@ export function createMasker(): Masker {
       if (typeof value !== "string" || isWeakSecret(value)) return () => {};
       let entry = entries.get(value);
       if (entry === undefined) {
-        entry = { refs: 0, forms: formsOf(value) };
+        // Forms are computed when the matcher is next compiled, i.e. only if something is masked
+        // while the value is registered (a resolve on the hot path usually masks nothing).
+        entry = { refs: 0, forms: undefined };
         entries.set(value, entry);
         compiled = undefined;
       }
