@@ -3,6 +3,7 @@
  * drops while checked out then surfaces as a failed query (mapped to STORE_UNAVAILABLE) instead
  * of an unhandled 'error' event that would crash the process.
  */
+import { createHash } from "node:crypto";
 import type pg from "pg";
 import { mapStoreError } from "../errors/index.js";
 
@@ -54,3 +55,19 @@ export async function withTransaction<T>(
     }
   });
 }
+
+/**
+ * A query as a named (prepared) statement, named after a hash of its text: PostgreSQL parses and
+ * plans it once per connection instead of on every call (PostgreSQL docs, "PREPARE"; node-postgres
+ * "prepared statements"). Only for SQL whose text is fixed or takes few forms.
+ */
+export function prepared(text: string, values: unknown[]): pg.QueryConfig {
+  let name = statementNames.get(text);
+  if (name === undefined) {
+    name = `gv_${createHash("sha1").update(text).digest("hex").slice(0, 16)}`;
+    statementNames.set(text, name);
+  }
+  return { name, text, values };
+}
+
+const statementNames = new Map<string, string>();

@@ -5,7 +5,7 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import type pg from "pg";
 import type { AuditEventInput, AuditLog } from "../../audit/types.js";
-import { withTransaction } from "../../db/client.js";
+import { prepared, withTransaction } from "../../db/client.js";
 import { createGroupCommitter } from "../../db/group-commit.js";
 import { GuidvaultError, mapStoreError } from "../../errors/index.js";
 import { parseTenant, parseUuid } from "../../ids/index.js";
@@ -139,14 +139,10 @@ export function createPostgresSecretStore(opts: PostgresSecretStoreOptions): Sec
     outcome: string,
   ) => ({ tenant, guid, action, accessor: accessorString(accessor), outcome }) satisfies AuditEventInput;
 
-  /** Runs a query; `name` makes it a prepared statement (parsed and planned once per connection). */
-  async function q<R extends pg.QueryResultRow>(
-    sql: string,
-    params: unknown[],
-    name?: string,
-  ): Promise<pg.QueryResult<R>> {
+  /** Runs a query as a prepared statement (parsed and planned once per connection). */
+  async function q<R extends pg.QueryResultRow>(sql: string, params: unknown[]): Promise<pg.QueryResult<R>> {
     try {
-      return await pool.query<R>(name ? { name, text: sql, values: params } : { text: sql, values: params });
+      return await pool.query<R>(prepared(sql, params));
     } catch (err) {
       throw mapStoreError(err, "secret store");
     }
@@ -159,18 +155,14 @@ export function createPostgresSecretStore(opts: PostgresSecretStoreOptions): Sec
     const byKek = new Map<string, PendingPut[]>();
     for (const p of items) byKek.set(p.kekId, [...(byKek.get(p.kekId) ?? []), p]);
     for (const [kekId, group] of byKek) {
-      const res = await q<{ guid: string }>(
-        PUT_MANY_SQL,
-        [
-          kekId,
-          group.map((p) => p.guid),
-          group.map((p) => p.tenant),
-          group.map((p) => p.wrapped),
-          group.map((p) => p.nonce),
-          group.map((p) => p.ciphertext),
-        ],
-        "gv_secret_put_many",
-      );
+      const res = await q<{ guid: string }>(PUT_MANY_SQL, [
+        kekId,
+        group.map((p) => p.guid),
+        group.map((p) => p.tenant),
+        group.map((p) => p.wrapped),
+        group.map((p) => p.nonce),
+        group.map((p) => p.ciphertext),
+      ]);
       const stored = new Set(res.rows.map((r) => r.guid));
       for (const p of group) p.stored = stored.has(p.guid);
     }
@@ -327,9 +319,7 @@ export function createPostgresSecretStore(opts: PostgresSecretStoreOptions): Sec
       }
       // The audit write (access allowed) and the read + decrypt run in parallel; both finish
       // before return. A failure of the read adds a second event with the error code.
-      const read = q<ResolveRow>(RESOLVE_SQL, [guid], "gv_secret_resolve").then((res) =>
-        decryptRow(guid, tenant, res.rows[0]),
-      );
+      const read = q<ResolveRow>(RESOLVE_SQL, [guid]).then((res) => decryptRow(guid, tenant, res.rows[0]));
       const audited = audit.append(event(tenant, guid, "resolve", accessor, "allowed"));
       const [r, a] = await Promise.allSettled([read, audited]);
       if (a.status === "rejected") {

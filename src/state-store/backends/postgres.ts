@@ -4,6 +4,7 @@
  */
 import { randomUUID } from "node:crypto";
 import type pg from "pg";
+import { prepared } from "../../db/client.js";
 import { GuidvaultError, mapStoreError } from "../../errors/index.js";
 import { parseTenant, UUID_PATTERN, parseUuid as uuid } from "../../ids/index.js";
 import { masker } from "../../redact/index.js";
@@ -63,7 +64,7 @@ export function createPostgresStateStore(opts: PostgresStateStoreOptions): State
     params: unknown[] = [],
   ): Promise<pg.QueryResult<R>> {
     try {
-      return await pool.query<R>(sql, params);
+      return await pool.query<R>(prepared(sql, params));
     } catch (err) {
       throw mapStoreError(err, "state store");
     }
