@@ -11,6 +11,7 @@ import path from "node:path";
 import pg from "pg";
 import { type Core, createCore } from "../src/compose.js";
 import { loadConfig } from "../src/config/env.js";
+import { withCredentials } from "../src/db/database.js";
 import { roleNames } from "../src/db/roles.js";
 import { rolePassword } from "../src/secret-store/master-key.js";
 
@@ -43,17 +44,7 @@ export interface BenchServerOptions {
 }
 
 function poolConfig(url: string, user: string, password: string, max: number): pg.PoolConfig {
-  const u = new URL(url);
-  return {
-    host: decodeURIComponent(u.hostname.replace(/^\[|\]$/g, "")),
-    port: u.port ? Number(u.port) : 5432,
-    database: decodeURIComponent(u.pathname.replace(/^\//, "")) || "postgres",
-    user,
-    password,
-    ssl: u.searchParams.get("sslmode") === "require" ? { rejectUnauthorized: false } : undefined,
-    max,
-    application_name: "guidvault:bench",
-  };
+  return { ...withCredentials(url, user, password), max, application_name: "guidvault:bench" };
 }
 
 const TICK_US = 10_000; // USER_HZ is 100 on Linux

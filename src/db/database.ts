@@ -43,7 +43,11 @@ export interface OpenOptions {
   masterKey: Buffer;
 }
 
-function withCredentials(url: string, user: string, password: string): pg.PoolConfig {
+/**
+ * Connection settings for `user` on the server and database of `url` (whose own user and
+ * password are ignored). `sslmode=require` in the URL turns TLS on.
+ */
+export function withCredentials(url: string, user: string, password: string): pg.PoolConfig {
   const u = new URL(url);
   return {
     host: decodeURIComponent(u.hostname.replace(/^\[|\]$/g, "")),

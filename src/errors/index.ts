@@ -82,14 +82,18 @@ export function isGuidvaultError(err: unknown, code?: ErrorCode): err is Guidvau
 
 /** PostgreSQL SQLSTATE classes that mean "the server is not reachable or not accepting work". */
 const UNAVAILABLE_SQLSTATE = /^(08|53|57P0[1-3])/;
-const UNAVAILABLE_ERRNO = new Set([
+/** Socket errno codes (Node.js `err.code`) that mean the peer could not be reached or dropped the connection. */
+export const NETWORK_ERRNO: ReadonlySet<string> = new Set([
   "ECONNREFUSED",
   "ECONNRESET",
   "ETIMEDOUT",
-  "EPIPE",
-  "ENOTFOUND",
   "EHOSTUNREACH",
+  "ENETUNREACH",
+  "EPIPE",
+  "EADDRNOTAVAIL",
 ]);
+/** DNS lookup errno codes (Node.js `err.code`). */
+export const DNS_ERRNO: ReadonlySet<string> = new Set(["ENOTFOUND", "EAI_AGAIN", "EAI_FAIL"]);
 
 /**
  * Converts a database driver error into `STORE_UNAVAILABLE` when it is a connectivity failure
@@ -105,7 +109,8 @@ export function mapStoreError(err: unknown, store: string): unknown {
   const msg = typeof e?.message === "string" ? e.message : "";
   if (
     UNAVAILABLE_SQLSTATE.test(code) ||
-    UNAVAILABLE_ERRNO.has(code) ||
+    NETWORK_ERRNO.has(code) ||
+    DNS_ERRNO.has(code) ||
     /Connection terminated|connection timeout|timeout exceeded when trying to connect|Client has encountered a connection error/i.test(
       msg,
     )

@@ -2,18 +2,8 @@
  * Retry decisions at the activity boundary: not-found, denied and authentication failures are
  * terminal; outages (our stores or the external system) are retried with backoff.
  */
-import { GuidvaultError, isGuidvaultError } from "../errors/index.js";
+import { DNS_ERRNO, GuidvaultError, isGuidvaultError, NETWORK_ERRNO } from "../errors/index.js";
 import { masker, scrubError } from "../redact/index.js";
-
-const NETWORK_ERRNO = new Set([
-  "ECONNREFUSED",
-  "ECONNRESET",
-  "ETIMEDOUT",
-  "EHOSTUNREACH",
-  "ENETUNREACH",
-  "EPIPE",
-  "EAI_AGAIN",
-]);
 
 /** Finds the first GuidvaultError in an error, its `cause` chain, or an AggregateError's `errors`. */
 export function findGuidvaultError(err: unknown, depth = 0): GuidvaultError | undefined {
@@ -43,7 +33,7 @@ export function toActivityError(err: unknown): GuidvaultError {
     const code = typeof e.code === "string" ? e.code : "";
     const message = masker.mask(typeof e.message === "string" ? e.message : String(err));
     if (/^28/.test(code)) out = new GuidvaultError("AUTH_FAILED", message);
-    else if (NETWORK_ERRNO.has(code) || /^08/.test(code))
+    else if (NETWORK_ERRNO.has(code) || DNS_ERRNO.has(code) || /^08/.test(code))
       out = new GuidvaultError("EXTERNAL_UNAVAILABLE", message);
     else out = new GuidvaultError("INTERNAL", message);
   }

@@ -14,7 +14,7 @@ import type { Accessor } from "../../src/secret-store/types.js";
 import { newCanary, sweepBuffers } from "../helpers/canary.js";
 import { adminQuery } from "../helpers/core.js";
 import { startTestRuntime, type TestRuntime } from "../helpers/runtime.js";
-import { createSourceDatabase, type SourceDatabase } from "../helpers/source-db.js";
+import { createSourceDatabase, credentialValues, type SourceDatabase } from "../helpers/source-db.js";
 
 /** Case 009: an app whose step fails with an error that quotes its connection string. */
 const leakyApp = defineApp({
@@ -60,14 +60,6 @@ const leakyApp = defineApp({
 let t: TestRuntime;
 let src: SourceDatabase;
 const canaries: string[] = [];
-
-const basicValues = (s: SourceDatabase, password = s.password) => ({
-  host: s.host,
-  port: s.port,
-  database: s.database,
-  username: s.username,
-  password,
-});
 
 async function createCredential(values: Record<string, unknown>, app = "postgres"): Promise<string> {
   const res = await t.api.post("/api/v1/credentials", { app, authType: "basic", values });
@@ -119,7 +111,7 @@ describe("a run extracts metadata from a real PostgreSQL (case 001 password)", (
   let guid: string;
 
   beforeAll(async () => {
-    guid = await createCredential(basicValues(src));
+    guid = await createCredential(credentialValues(src));
     const test = await t.api.post(`/api/v1/credentials/${guid}/test`);
     expect(test.body).toMatchObject({ ok: true });
     workflowId = await createWorkflow({ app: "postgres", credential_guid: guid, config: {} });
@@ -203,7 +195,7 @@ describe("a run extracts metadata from a real PostgreSQL (case 001 password)", (
       await denied({ kind: "run", tenant: "default", workflowId, runId: run.run_id as string, step: "x" });
     });
     it("refuses a running run of another workflow, and audits every denial", async () => {
-      const otherGuid = await createCredential(basicValues(src));
+      const otherGuid = await createCredential(credentialValues(src));
       const otherWf = await createWorkflow({ app: "postgres", credential_guid: otherGuid, config: {} });
       const runId = "11111111-2222-4333-8444-555555555555";
       await t.runtime.core.stateStore.createRun({
@@ -223,7 +215,7 @@ describe("a run extracts metadata from a real PostgreSQL (case 001 password)", (
 
 describe("runs that must fail fast, with a clear code and no retries", () => {
   it("an unknown (destroyed) GUID fails with CREDENTIAL_NOT_FOUND after one attempt", async () => {
-    const guid = await createCredential(basicValues(src));
+    const guid = await createCredential(credentialValues(src));
     const wf = await createWorkflow({ app: "postgres", credential_guid: guid, config: {} });
     expect((await t.api.request("DELETE", `/api/v1/credentials/${guid}`)).status).toBe(204);
     const run = await runToEnd(wf);
@@ -235,7 +227,7 @@ describe("runs that must fail fast, with a clear code and no retries", () => {
   it("a wrong password fails with AUTH_FAILED naming user and host, after one attempt", async () => {
     const wrong = `wrong-${newCanary("wrongpw")}`;
     canaries.push(wrong);
-    const guid = await createCredential(basicValues(src, wrong));
+    const guid = await createCredential(credentialValues(src, wrong));
     const wf = await createWorkflow({ app: "postgres", credential_guid: guid, config: {} });
     const run = await runToEnd(wf);
     expect(run.status).toBe("failed");
@@ -248,7 +240,7 @@ describe("runs that must fail fast, with a clear code and no retries", () => {
   });
 
   it("case 004: a credential whose config half is missing fails with CREDENTIAL_NOT_FOUND naming the half", async () => {
-    const guid = await createCredential(basicValues(src));
+    const guid = await createCredential(credentialValues(src));
     const wf = await createWorkflow({ app: "postgres", credential_guid: guid, config: {} });
     await adminQuery(t.databaseUrl, "DELETE FROM state.credential_config WHERE guid = $1", [guid]);
     const run = await runToEnd(wf);
@@ -264,7 +256,7 @@ describe("case 006: credentials sent inline when a workflow is created", () => {
   it("are stored first and replaced by a GUID; the engine sees only {workflow_id}", async () => {
     const res = await t.api.post("/api/v1/workflows", {
       app: "postgres",
-      credentials: { authType: "basic", values: basicValues(src) },
+      credentials: { authType: "basic", values: credentialValues(src) },
       config: { include: [`${src.database}.inventory`] },
     });
     expect(res.status, res.text).toBe(201);

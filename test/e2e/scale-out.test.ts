@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runCli } from "../cli/run-cli.js";
 import { createTestDatabase } from "../helpers/core.js";
 import { ApiClient } from "../helpers/runtime.js";
-import { createSourceDatabase, type SourceDatabase } from "../helpers/source-db.js";
+import { createSourceDatabase, credentialValues, type SourceDatabase } from "../helpers/source-db.js";
 
 async function freePort(): Promise<number> {
   return new Promise((resolve) => {
@@ -92,11 +92,7 @@ describe("serve + worker processes on one database", () => {
       app: "postgres",
       authType: "basic",
       values: {
-        host: src.host,
-        port: src.port,
-        database: src.database,
-        username: src.username,
-        password: src.password,
+        ...credentialValues(src),
       },
     });
     expect(cred.status, cred.text).toBe(201);

@@ -11,7 +11,7 @@ import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type EmbeddedPostgresHandle, startEmbeddedPostgres } from "../../src/db/embedded.js";
 import { startTestRuntime, type TestRuntime } from "../helpers/runtime.js";
-import { createSourceDatabase, type SourceDatabase } from "../helpers/source-db.js";
+import { createSourceDatabase, credentialValues, type SourceDatabase } from "../helpers/source-db.js";
 
 let secretsPg: EmbeddedPostgresHandle;
 let secretsDir: string;
@@ -54,11 +54,7 @@ describe("case 003: the secret store's database goes down", () => {
       app: "postgres",
       authType: "basic",
       values: {
-        host: src.host,
-        port: src.port,
-        database: src.database,
-        username: src.username,
-        password: src.password,
+        ...credentialValues(src),
       },
     });
     expect(cred.status, cred.text).toBe(201);
@@ -86,11 +82,7 @@ describe("case 003: the secret store's database goes down", () => {
       app: "postgres",
       authType: "basic",
       values: {
-        host: src.host,
-        port: src.port,
-        database: src.database,
-        username: src.username,
-        password: "another-password-1",
+        ...credentialValues(src, "another-password-1"),
       },
     });
     expect(res.status).toBe(503);

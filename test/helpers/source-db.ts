@@ -115,6 +115,14 @@ export interface SourceDatabase {
   drop(): Promise<void>;
 }
 
+/** The `postgres` app's `basic` credential values for a source, with its password or another one. */
+export function credentialValues(
+  src: Pick<SourceDatabase, "host" | "port" | "database" | "username" | "password">,
+  password = src.password,
+) {
+  return { host: src.host, port: src.port, database: src.database, username: src.username, password };
+}
+
 /** SCRAM-SHA-256 verifier (RFC 7677, RFC 5802) in PostgreSQL's `rolpassword` format. */
 export function scramVerifier(password: string, iterations = 4096): string {
   const salt = randomBytes(16);

@@ -4,7 +4,7 @@
  * errors turned into clear, masked messages that name host, port and user, never the password.
  */
 import pg from "pg";
-import { GuidvaultError } from "../../errors/index.js";
+import { DNS_ERRNO, GuidvaultError, NETWORK_ERRNO } from "../../errors/index.js";
 import { masker } from "../../redact/index.js";
 import type { PostgresCredential } from "./auth.js";
 
@@ -50,16 +50,6 @@ export function clientConfig(cred: PostgresCredential, database: string, ssl: Ss
   };
 }
 
-const NETWORK = new Set([
-  "ECONNREFUSED",
-  "ECONNRESET",
-  "ETIMEDOUT",
-  "EHOSTUNREACH",
-  "ENETUNREACH",
-  "EPIPE",
-  "EADDRNOTAVAIL",
-]);
-const DNS = new Set(["ENOTFOUND", "EAI_AGAIN", "EAI_FAIL"]);
 const NO_TLS = "The server does not support SSL connections";
 
 /**
@@ -94,9 +84,9 @@ export function sourceError(
   if (code === "3D000") return out("CREDENTIAL_INVALID", `database ${db} does not exist on ${where}`);
   if (code === "42501")
     return out("AUTH_FAILED", `user ${user} may not connect to database ${db} on ${where}: ${text}`);
-  if (DNS.has(code))
+  if (DNS_ERRNO.has(code))
     return out("EXTERNAL_UNAVAILABLE", `could not resolve host ${JSON.stringify(cred.host)}: ${code}`);
-  if (NETWORK.has(code)) return out("EXTERNAL_UNAVAILABLE", `could not connect to ${where}: ${code}`);
+  if (NETWORK_ERRNO.has(code)) return out("EXTERNAL_UNAVAILABLE", `could not connect to ${where}: ${code}`);
   if (text === NO_TLS)
     return out("CREDENTIAL_INVALID", `${where} does not offer TLS, but sslmode is ${cred.extra.sslmode}`);
   if (/CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ALTNAME/.test(code))

@@ -7,6 +7,7 @@ import { sweepBuffers, sweepFiles } from "../../../test/helpers/canary.js";
 import { createTestCore, type TestCore } from "../../../test/helpers/core.js";
 import {
   createSourceDatabase,
+  credentialValues,
   HOSTILE_SCHEMA,
   type SourceDatabase,
 } from "../../../test/helpers/source-db.js";
@@ -121,11 +122,7 @@ describe("postgres app: extraction workflow", () => {
       apps: createAppRegistry([postgresApp]),
     });
     const values = {
-      host: src.host,
-      port: src.port,
-      database: src.database,
-      username: src.username,
-      password: src.password,
+      ...credentialValues(src),
     };
     guid = (await svc.create("acme", { app: "postgres", authType: "basic", values }, op)).guid;
   });
@@ -239,11 +236,7 @@ describe("postgres app: extraction workflow", () => {
         app: "postgres",
         authType: "basic",
         values: {
-          host: src.host,
-          port: src.port,
-          database: src.database,
-          username: src.username,
-          password: `nope-${src.canary}`,
+          ...credentialValues(src, `nope-${src.canary}`),
         },
       },
       op,

@@ -3,6 +3,7 @@ import { adminQuery, createTestCore, type TestCore } from "../../../test/helpers
 import {
   CASE_001_PASSWORD,
   createSourceDatabase,
+  credentialValues,
   type SourceDatabase,
 } from "../../../test/helpers/source-db.js";
 import { createAppRegistry } from "../../app-sdk/registry.js";
@@ -25,11 +26,7 @@ describe("postgres app: testAuth and fetchMetadata", () => {
           app: "postgres",
           authType: "basic",
           values: {
-            host: src.host,
-            port: src.port,
-            database: src.database,
-            username: src.username,
-            password: src.password,
+            ...credentialValues(src),
             ...over,
           },
         },
