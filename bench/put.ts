@@ -40,11 +40,14 @@ VALUES ($1, $2, 1, $3, $4, $5, $6)`;
  */
 export function putFloorOp(pool: pg.Pool): () => Promise<void> {
   return async () => {
-    // Prepared, like the store's own statements.
-    await pool.query({
-      name: "floor_insert",
-      text: FLOOR_INSERT,
-      values: [randomUUID(), BENCH_TENANT, "kek-bench", randomBytes(60), randomBytes(12), randomBytes(100)],
-    });
+    // A bare single-row INSERT as `pg` sends it by default, one durable commit per call.
+    await pool.query(FLOOR_INSERT, [
+      randomUUID(),
+      BENCH_TENANT,
+      "kek-bench",
+      randomBytes(60),
+      randomBytes(12),
+      randomBytes(100),
+    ]);
   };
 }

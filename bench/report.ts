@@ -11,6 +11,8 @@ import type { RunsFigures } from "./runs.js";
 export interface Measured {
   resolve: { c1: Stats; c32: Stats };
   floor: { c1: Stats; c32: Stats };
+  /** The resolve floor with a prepared SELECT (reported beside the issue's bare-SELECT floor). */
+  floorPrepared?: { c1: Stats; c32: Stats };
   put: { c1: Stats; c32: Stats };
   putFloor: { c1: Stats; c32: Stats };
   rotation: RotationStats;
@@ -70,6 +72,14 @@ export function figures(m: Measured): Record<string, number | null> {
     fsync_commit_p50_us: round(m.putFloor.c1.p50Ms * 1000, 1),
     // Best resolve ratio at c1 if the audit commit cost exactly one bare 1-row INSERT commit,
     // ran fully in parallel with the read and nothing else were added (see docs/bench.md).
+    resolve_ratio_c1_prepared_floor: m.floorPrepared
+      ? round(m.resolve.c1.perSec / m.floorPrepared.c1.perSec, 3)
+      : null,
+    resolve_ratio_c32_prepared_floor: m.floorPrepared
+      ? round(m.resolve.c32.perSec / m.floorPrepared.c32.perSec, 3)
+      : null,
+    floor_prepared_per_s_c1: m.floorPrepared ? round(m.floorPrepared.c1.perSec, 1) : null,
+    floor_prepared_per_s_c32: m.floorPrepared ? round(m.floorPrepared.c32.perSec, 1) : null,
     resolve_ratio_c1_ceiling: round(m.floor.c1.meanMs / Math.max(m.floor.c1.meanMs, m.putFloor.c1.meanMs), 3),
     rotate_deks_per_s: round(m.rotation.deksPerSec, 0),
     rotate_deks: m.rotation.rewrapped,
@@ -124,8 +134,10 @@ export function renderTable(
     );
   phase("resolve (getCredentials, audit on)  c1", m.resolve.c1);
   phase("floor (SELECT + unwrap + decrypt)   c1", m.floor.c1);
+  if (m.floorPrepared) phase("floor, prepared SELECT               c1", m.floorPrepared.c1);
   phase("resolve (getCredentials, audit on) c32", m.resolve.c32);
   phase("floor (SELECT + unwrap + decrypt)  c32", m.floor.c32);
+  if (m.floorPrepared) phase("floor, prepared SELECT              c32", m.floorPrepared.c32);
   phase("put (durable, audited)              c1", m.put.c1);
   phase("put floor (1-row INSERT commit)     c1", m.putFloor.c1);
   phase("put (durable, audited)             c32", m.put.c32);
@@ -162,6 +174,12 @@ export function renderTable(
     `resolve_ratio_c1_ceiling = ${num(f.resolve_ratio_c1_ceiling ?? Number.NaN, 3)} ` +
       "(floor mean / max(floor mean, commit mean): the c1 ratio if the audit cost one bare commit, in parallel)",
   );
+  if (m.floorPrepared) {
+    lines.push(
+      `against the prepared-SELECT floor: resolve ratio c1 ${num(f.resolve_ratio_c1_prepared_floor ?? Number.NaN, 3)}, ` +
+        `c32 ${num(f.resolve_ratio_c32_prepared_floor ?? Number.NaN, 3)} (the targets use the issue's bare-SELECT floor)`,
+    );
+  }
   if (runs) {
     lines.push(
       `runs (trivial app resolving one credential): trigger -> resolved p50 ${num(runs.trigger_resolve_p50_ms, 2)} ms, ` +

@@ -92,15 +92,20 @@ const POINT_SELECT = `SELECT c.tenant, v.version, v.kek_id, v.wrapped_dek, v.non
  * The floor: point SELECT on `pool` (logged in as the secret role) plus unwrap and decrypt.
  * Returns the plaintext so the bench can check it once; the timed loop drops it.
  */
-export function floorResolver(pool: pg.Pool, masterKey: Buffer): (guid: string) => Promise<Buffer> {
+export function floorResolver(
+  pool: pg.Pool,
+  masterKey: Buffer,
+  opts: { prepared: boolean },
+): (guid: string) => Promise<Buffer> {
   const ring = createKeyRing(pool, masterKey);
   return async (guid) => {
-    // Prepared, like the store's own statements: the floor gets every optimisation the store has.
-    const { rows } = await pool.query<VersionRow>({
-      name: "floor_point_select",
-      text: POINT_SELECT,
-      values: [guid],
-    });
+    // The issue's floor is a bare `pg` SELECT (unnamed statement, planned on every call); the
+    // prepared variant gives the floor the statement preparation the store uses.
+    const { rows } = await pool.query<VersionRow>(
+      opts.prepared
+        ? { name: "floor_point_select", text: POINT_SELECT, values: [guid] }
+        : { text: POINT_SELECT, values: [guid] },
+    );
     const row = rows[0];
     if (!row || row.tenant !== BENCH_TENANT) throw new Error(`bench floor: credential ${guid} not found`);
     const kek = await ring.get(row.kek_id);

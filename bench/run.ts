@@ -48,14 +48,21 @@ async function main(server: BenchServer): Promise<void> {
    * (floor first), so that drift on a shared machine hits both alike. The first segment of each
    * gets the full warm-up; later ones a short one to refill the pipeline.
    */
-  const pair = async (name: string, floorOp: () => Promise<void>, op: () => Promise<void>, c: number) => {
+  const pair = async (
+    name: string,
+    floorOp: () => Promise<void>,
+    op: () => Promise<void>,
+    c: number,
+    extraFloorOp?: () => Promise<void>,
+  ) => {
     const f = new Recorder(floorOp, () => server.pgCpuUs());
     const r = new Recorder(op, () => server.pgCpuUs());
+    const f2 = extraFloorOp ? new Recorder(extraFloorOp, () => server.pgCpuUs()) : undefined;
     log(
       `${name} at concurrency ${c}: ${plan.rounds} x ${plan.segmentMs / 1000} s each, alternating with its floor`,
     );
     for (let round = 0; round < plan.rounds; round++) {
-      for (const rec of [f, r]) {
+      for (const rec of f2 ? [f, f2, r] : [f, r]) {
         await admin.query("CHECKPOINT"); // each segment starts with no dirty buffers to write back
         await rec.segment({
           concurrency: c,
@@ -64,20 +71,33 @@ async function main(server: BenchServer): Promise<void> {
         });
       }
     }
-    return { f: f.stats(), r: r.stats() };
+    return { f: f.stats(), r: r.stats(), f2: f2?.stats() };
   };
 
   log(`putting ${plan.seeded} credentials through the store`);
   const seeded = await seedCredentials(core, plan.seeded);
   const floorPool = server.secretRolePool(plan.poolSize);
-  const floor = floorResolver(floorPool, core.masterKey.key);
+  const floor = floorResolver(floorPool, core.masterKey.key, { prepared: false });
+  const floorPrepared = floorResolver(floorPool, core.masterKey.key, { prepared: true });
   await checkResolve(core, floor, sampleOf(seeded, 20));
   await createPutFloorTable(admin);
   // Steady-state planner statistics (autovacuum would take up to a minute to gather them).
   await admin.query("ANALYZE");
 
-  const r1 = await pair("resolve", floorOp(floor, seeded), resolveOp(core, seeded), 1);
-  const r32 = await pair("resolve", floorOp(floor, seeded), resolveOp(core, seeded), 32);
+  const r1 = await pair(
+    "resolve",
+    floorOp(floor, seeded),
+    resolveOp(core, seeded),
+    1,
+    floorOp(floorPrepared, seeded),
+  );
+  const r32 = await pair(
+    "resolve",
+    floorOp(floor, seeded),
+    resolveOp(core, seeded),
+    32,
+    floorOp(floorPrepared, seeded),
+  );
   const p1 = await pair("put", putFloorOp(admin), putOp(core), 1);
   const p32 = await pair("put", putFloorOp(admin), putOp(core), 32);
 
@@ -109,6 +129,7 @@ async function main(server: BenchServer): Promise<void> {
   const m: Measured = {
     resolve: { c1: r1.r, c32: r32.r },
     floor: { c1: r1.f, c32: r32.f },
+    floorPrepared: r1.f2 && r32.f2 ? { c1: r1.f2, c32: r32.f2 } : undefined,
     put: { c1: p1.r, c32: p32.r },
     putFloor: { c1: p1.f, c32: p32.f },
     rotation,
