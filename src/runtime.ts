@@ -59,7 +59,9 @@ export async function startRuntime(config: Config, opts: RuntimeOptions = {}): P
     const { apps, credentials } = core;
     core.secretStore.setAccessPolicy(createAccessPolicy(core.stateStore));
     const orchestrator = await createDbosOrchestrator({
-      systemDatabaseUrl: core.db.adminUrl,
+      systemDatabaseUrl: core.db.engineUrl,
+      migrationUrl: core.db.adminUrl,
+      engineRole: core.db.roles.engine,
       dataDir: config.dataDir,
       role,
       logger: core.logger,

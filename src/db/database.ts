@@ -21,8 +21,10 @@ export interface Databases {
   readonly statePool: pg.Pool;
   /** Pool logged in as the audit role (main server). */
   readonly auditPool: pg.Pool;
-  /** Administrative URL of the main server (migrations, engine system schema). */
+  /** Administrative URL of the main server (migrations, the engine's schema migrations). */
   readonly adminUrl: string;
+  /** URL of the main server logged in as the engine role (DBOS at run time). */
+  readonly engineUrl: string;
   /** Administrative URL of the secret server (same as adminUrl unless separated). */
   readonly secretsAdminUrl: string;
   /** Role names in use. */
@@ -57,6 +59,14 @@ export function withCredentials(url: string, user: string, password: string): pg
     password,
     ssl: u.searchParams.get("sslmode") === "require" ? { rejectUnauthorized: false } : undefined,
   };
+}
+
+/** `url` with another user and password. */
+function urlAs(url: string, user: string, password: string): string {
+  const u = new URL(url);
+  u.username = encodeURIComponent(user);
+  u.password = encodeURIComponent(password);
+  return u.toString();
 }
 
 function databaseOf(url: string): string {
@@ -129,7 +139,9 @@ export async function openDatabases(config: Config, opts: OpenOptions): Promise<
       const separate = secretsAdminUrl !== adminUrl;
       await createRoles(
         main,
-        separate ? [roles.state, roles.audit] : [roles.secret, roles.state, roles.audit],
+        separate
+          ? [roles.state, roles.audit, roles.engine]
+          : [roles.secret, roles.state, roles.audit, roles.engine],
       );
       if (separate) {
         const sec = await connect(secretsAdminUrl);
@@ -143,14 +155,14 @@ export async function openDatabases(config: Config, opts: OpenOptions): Promise<
           await sec.end();
         }
         await migrate(main, "main", roles);
-        await setRolePasswords(main, [roles.state, roles.audit], opts.masterKey);
-        await restrictDatabase(main, [roles.state, roles.audit]);
+        await setRolePasswords(main, [roles.state, roles.audit, roles.engine], opts.masterKey);
+        await restrictDatabase(main, [roles.state, roles.audit, roles.engine]);
       } else {
         await migrate(main, "secrets", roles);
         await migrate(main, "main", roles);
         await checkMasterKey(main, opts.masterKey);
-        await setRolePasswords(main, [roles.secret, roles.state, roles.audit], opts.masterKey);
-        await restrictDatabase(main, [roles.secret, roles.state, roles.audit]);
+        await setRolePasswords(main, [roles.secret, roles.state, roles.audit, roles.engine], opts.masterKey);
+        await restrictDatabase(main, [roles.secret, roles.state, roles.audit, roles.engine]);
       }
     } finally {
       await main.end();
@@ -177,6 +189,7 @@ export async function openDatabases(config: Config, opts: OpenOptions): Promise<
       statePool,
       auditPool,
       adminUrl,
+      engineUrl: urlAs(adminUrl, roles.engine, rolePasswordFor(opts.masterKey, roles.engine)),
       secretsAdminUrl,
       roles,
       embedded,

@@ -13,12 +13,19 @@ export interface RoleNames {
   state: string;
   /** Audit writer: INSERT and SELECT on audit events only. */
   audit: string;
+  /** Workflow engine (DBOS): its system schema `dbos` only. */
+  engine: string;
 }
 
 /** Role names for database `db` (PostgreSQL identifiers are at most 63 bytes). */
 export function roleNames(db: string): RoleNames {
   const base = db.slice(0, 50);
-  return { secret: `${base}_secret`, state: `${base}_state`, audit: `${base}_audit` };
+  return {
+    secret: `${base}_secret`,
+    state: `${base}_state`,
+    audit: `${base}_audit`,
+    engine: `${base}_engine`,
+  };
 }
 
 /** Creates the login roles if missing (no password yet). Requires CREATEROLE or superuser. */

@@ -39,8 +39,12 @@ export interface RetryPolicy {
 
 /** Dependencies of {@link createDbosOrchestrator}. */
 export interface DbosOrchestratorDeps {
-  /** PostgreSQL URL for the engine's system tables (schema `dbos`). */
+  /** PostgreSQL URL of the engine role for the engine's system tables (schema `dbos`). */
   systemDatabaseUrl: string;
+  /** Administrative URL that creates or migrates schema `dbos` and grants it to `engineRole`. */
+  migrationUrl: string;
+  /** The engine's database role (see src/db/roles.ts). */
+  engineRole: string;
   /** Run outputs go to `<dataDir>/runs/<run id>`. */
   dataDir: string;
   role: ProcessRole;
@@ -179,9 +183,13 @@ export async function createDbosOrchestrator(deps: DbosOrchestratorDeps): Promis
     { name: "guidvault.scheduledRun" },
   );
 
+  // The engine's schema is migrated with the administrative role; at run time DBOS connects as
+  // its own role, which has privileges on schema `dbos` only.
+  await DBOS.migrate(deps.migrationUrl, { schemaName: "dbos", applicationRole: deps.engineRole });
   DBOS.setConfig({
     name: "guidvault",
     systemDatabaseUrl: deps.systemDatabaseUrl,
+    runMigrations: false,
     systemDatabaseSchemaName: "dbos",
     systemDatabasePoolSize: 20,
     logger: createDbosLogger(deps.logger),

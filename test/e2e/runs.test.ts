@@ -6,6 +6,7 @@
  */
 import fs from "node:fs/promises";
 import path from "node:path";
+import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { authTypes } from "../../src/app-sdk/auth-types.js";
@@ -287,6 +288,28 @@ describe("case 009: error text stored by the engine", () => {
     expect(error.code).toBe("AUTH_FAILED");
     expect(error.detail).toContain("db.internal");
     expect(error.detail).toContain("[MASKED]");
+  });
+});
+
+describe("the engine's database role", () => {
+  it("DBOS connects as its own role, which is refused on the secret, state and audit schemas", async () => {
+    const role = t.runtime.core.db.roles.engine;
+    const users = await adminQuery<{ usename: string }>(
+      t.databaseUrl,
+      "SELECT DISTINCT usename FROM pg_stat_activity WHERE datname = current_database()",
+    );
+    expect(users.map((u) => u.usename)).toContain(role);
+    const c = new pg.Client(t.runtime.core.db.engineUrl);
+    await c.connect();
+    try {
+      for (const table of ["secret.version", "state.run", "audit.event"]) {
+        await expect(c.query(`SELECT 1 FROM ${table} LIMIT 1`)).rejects.toMatchObject({ code: "42501" });
+      }
+      const { rows } = await c.query("SELECT count(*)::int AS n FROM dbos.workflow_status");
+      expect(rows[0].n).toBeGreaterThan(0);
+    } finally {
+      await c.end();
+    }
   });
 });
 
