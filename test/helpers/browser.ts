@@ -51,6 +51,11 @@ export async function buildSpa(): Promise<string> {
 
 /** Launches headless Chromium with a fresh profile and records the page's traffic. */
 export async function launchBrowser(): Promise<BrowserSession> {
+  await fs.access(CHROMIUM_PATH).catch(() => {
+    throw new Error(
+      `the browser tests need Debian's Chromium at ${CHROMIUM_PATH}: apt-get install chromium (.ci/run installs it)`,
+    );
+  });
   const profile = await fs.mkdtemp(path.join(os.tmpdir(), "guidvault-chromium-"));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM_PATH,
