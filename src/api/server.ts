@@ -74,6 +74,21 @@ export async function createApiServer(deps: ApiDeps): Promise<FastifyInstance> {
     },
     referrerPolicy: { policy: "no-referrer" },
   });
+  // JSON bodies: invalid UTF-8 is refused (400) instead of silently replaced with U+FFFD, which
+  // would change a secret; an empty body with a JSON content type is treated as no body.
+  const parseJson = app.getDefaultJsonParser("error", "error");
+  const utf8 = new TextDecoder("utf-8", { fatal: true });
+  app.addContentTypeParser("application/json", { parseAs: "buffer" }, (req, body, done) => {
+    const bytes = body as Buffer;
+    if (bytes.length === 0) return done(null, undefined);
+    let text: string;
+    try {
+      text = utf8.decode(bytes);
+    } catch {
+      return done(new GuidvaultError("BAD_REQUEST", "the request body is not valid UTF-8"), undefined);
+    }
+    parseJson(req, text, done);
+  });
   app.addHook("onSend", async (_req, reply, payload) => {
     reply.header("cache-control", "no-store");
     return payload;

@@ -37,7 +37,16 @@ export async function readAll(input: NodeJS.ReadableStream, limit: number): Prom
  * @throws GuidvaultError `CREDENTIAL_INVALID`
  */
 export function parseSecretHalf(bytes: Buffer): Record<string, unknown> {
-  const text = bytes.toString("utf8").replace(/^\uFEFF/, "");
+  let text: string;
+  try {
+    // Invalid UTF-8 is refused rather than silently replaced (it would change the secret).
+    text = new TextDecoder("utf-8", { fatal: true }).decode(bytes).replace(/^\uFEFF/, "");
+  } catch {
+    throw new GuidvaultError(
+      "CREDENTIAL_INVALID",
+      `stdin is not valid UTF-8 (${bytes.length} bytes read; the content is not shown)`,
+    );
+  }
   if (text.trim() === "") {
     throw new GuidvaultError("CREDENTIAL_INVALID", "stdin is empty: pipe the secret half as a JSON object");
   }

@@ -292,4 +292,16 @@ describe("guidvault credentials (real CLI process, real PostgreSQL)", () => {
       await adminQuery(databaseUrl, "SELECT 1 FROM state.credential_config WHERE guid = $1", [guid]),
     ).toHaveLength(0);
   });
+
+  it("put refuses stdin that is not valid UTF-8 (exit 2), never storing a silently changed secret", async () => {
+    const bytes = Buffer.concat([
+      Buffer.from('{"password":"abc'),
+      Buffer.from([0xff]),
+      Buffer.from('defghij"}'),
+    ]);
+    const r = await runCli(["credentials", "put", "--tenant", "acme"], { env, input: bytes });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("not valid UTF-8");
+    expect(r.stdout).toBe("");
+  });
 });

@@ -168,6 +168,44 @@ describe("request validation", () => {
     expect(d.headers.get("etag")).toBe('"1"');
   });
 
+  it("invalid UTF-8 in a body is refused with 400, never silently replaced", async () => {
+    const res = await fetch(`${t.api.baseUrl}/api/v1/credentials/${guid}`, {
+      method: "PUT",
+      headers: { authorization: `Bearer ${t.token}`, "content-type": "application/json" },
+      body: Buffer.concat([
+        Buffer.from('{"values":{"password":"abc'),
+        Buffer.from([0xff]),
+        Buffer.from('defgh"}}'),
+      ]),
+    });
+    expect(res.status).toBe(400);
+    expect(((await res.json()) as { code: string }).code).toBe("BAD_REQUEST");
+    expect((await t.api.get(`/api/v1/credentials/${guid}`)).headers.get("etag")).toBe('"1"');
+  });
+
+  it("an empty body with a JSON content type counts as no body", async () => {
+    const res = await t.api.request("POST", `/api/v1/credentials/${guid}/test`, "", {
+      "content-type": "application/json",
+    });
+    expect(res.status).toBe(200);
+  });
+
+  it("a workflow on another tenant's GUID is refused with 404 and the probe is audited", async () => {
+    const { token, record } = await t.runtime.tokens.create({
+      tenant: "prober",
+      role: "operator",
+      name: "prober",
+    });
+    const res = await t.api.post(
+      "/api/v1/workflows",
+      { app: "postgres", credential_guid: guid, config: {} },
+      { authorization: `Bearer ${token}` },
+    );
+    expectProblem(res, [404], "CREDENTIAL_NOT_FOUND");
+    const probes = await t.runtime.core.audit.query({ guid, action: "deny", tenant: "prober" });
+    expect(probes.map((e) => e.accessor)).toEqual([`token:${record.id}`]);
+  });
+
   it("an unknown app -> 422 CONFIG_INVALID", async () => {
     const res = await t.api.post("/api/v1/credentials", {
       app: "nope",
@@ -245,6 +283,10 @@ describe("case 011: check-and-set on rotation", () => {
       { "if-match": '"1"' },
     );
     expectProblem(patch, [400], "BAD_REQUEST");
+    const delWf = await t.api.request("DELETE", `/api/v1/workflows/${wf.body.workflow_id}`, undefined, {
+      "if-match": '"1"',
+    });
+    expectProblem(delWf, [400], "BAD_REQUEST");
     expect(
       (await t.api.request("DELETE", `/api/v1/credentials/${g}`, undefined, { "if-match": '"1"' })).status,
     ).toBe(204);

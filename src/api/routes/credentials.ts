@@ -83,7 +83,7 @@ export interface CredentialRouteDeps {
  * Loads a credential's description. Another tenant's GUID looks like an unknown one (404), and
  * both are audited as denied probes by the caller's token.
  */
-async function ownCredential(deps: CredentialRouteDeps, req: FastifyRequest, guidIn: unknown) {
+export async function ownCredential(deps: CredentialRouteDeps, req: FastifyRequest, guidIn: unknown) {
   const guid = parseUuid(guidIn, "credential GUID");
   const p = req.principal as NonNullable<FastifyRequest["principal"]>;
   const notFound = async (): Promise<never> => {

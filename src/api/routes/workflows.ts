@@ -6,13 +6,14 @@
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import { z } from "zod";
 import type { AppRegistry } from "../../app-sdk/index.js";
+import type { AuditLog } from "../../audit/types.js";
 import { GuidvaultError } from "../../errors/index.js";
 import { parseUuid } from "../../ids/index.js";
 import { scheduleSchema } from "../../orchestrator/schedule-spec.js";
 import type { Orchestrator } from "../../orchestrator/types.js";
 import type { Run, StateStore, WorkflowConfig } from "../../state-store/types.js";
 import { requireRole } from "../auth.js";
-import type { CredentialServiceLike } from "./credentials.js";
+import { type CredentialServiceLike, ownCredential } from "./credentials.js";
 
 const inlineCredentials = z
   .object({ authType: z.string().min(1).max(64), values: z.record(z.string(), z.unknown()) })
@@ -75,6 +76,7 @@ export function runView(r: Run) {
 /** Dependencies of the workflow routes. */
 export interface WorkflowRouteDeps {
   credentials: CredentialServiceLike;
+  audit: Pick<AuditLog, "append">;
   stateStore: StateStore;
   orchestrator: Pick<Orchestrator, "startRun" | "syncSchedule">;
   apps: Pick<AppRegistry, "get">;
@@ -111,10 +113,8 @@ export function registerWorkflowRoutes(app: FastifyInstance, deps: WorkflowRoute
     if (body.credentials) {
       guid = (await deps.credentials.create(p.tenant, { app: body.app, ...body.credentials }, accessor)).guid;
     } else {
-      guid = parseUuid(body.credential_guid, "credential GUID");
-      const d = await deps.credentials.describe(guid);
-      if (d.tenant !== p.tenant)
-        throw new GuidvaultError("CREDENTIAL_NOT_FOUND", `credential ${guid} not found`);
+      const d = await ownCredential(deps, req, body.credential_guid); // another tenant's GUID: 404, audited
+      guid = d.guid;
       if (d.app === null) {
         throw new GuidvaultError(
           "CONFIG_INVALID",
@@ -169,6 +169,12 @@ export function registerWorkflowRoutes(app: FastifyInstance, deps: WorkflowRoute
 
   app.delete<{ Params: { id: string } }>("/api/v1/workflows/:id", async (req, reply) => {
     requireRole(req, "operator");
+    if (req.headers["if-match"] !== undefined) {
+      throw new GuidvaultError(
+        "BAD_REQUEST",
+        "workflow configs are not versioned: If-Match is not supported here",
+      );
+    }
     const wf = await ownWorkflow(deps, req, req.params.id);
     await deps.stateStore.deleteWorkflow(wf.id);
     await deps.orchestrator.syncSchedule(wf.id); // removes the engine schedule
