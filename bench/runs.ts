@@ -112,14 +112,16 @@ export async function measureRuns(
     const latencies: number[] = [];
     for (let i = 0; i < plan.sequential + 20; i++) {
       const t0 = performance.now();
-      const runId = await rt.orchestrator.startRun(wf.id, { trigger: "bench" });
+      const runId = await rt.orchestrator.startRun(wf.id, { trigger: "bench", tenant: wf.tenant });
       const status = await rt.orchestrator.waitForRun(runId, 30_000);
       if (status !== "succeeded") throw new Error(`bench: run ${runId} ${status}`);
       if (i >= 20) latencies.push((resolvedAt.get(runId) as number) - t0);
     }
     log(`runs: ${plan.concurrent} concurrent runs, one worker`);
     const t0 = performance.now();
-    await Promise.all(Array.from({ length: plan.concurrent }, () => rt.orchestrator.startRun(wf.id)));
+    await Promise.all(
+      Array.from({ length: plan.concurrent }, () => rt.orchestrator.startRun(wf.id, { tenant: wf.tenant })),
+    );
     // One aggregate poll (not one per run, which would load the database it measures).
     const counts = async () =>
       (

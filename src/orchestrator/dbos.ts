@@ -210,15 +210,15 @@ export async function createDbosOrchestrator(deps: DbosOrchestratorDeps): Promis
   return {
     async startRun(workflowIdIn, options = {}) {
       const workflowId = parseUuid(workflowIdIn, "workflow id");
-      const wf = await stateStore.getWorkflow(workflowId);
-      if (!wf) throw new GuidvaultError("WORKFLOW_NOT_FOUND", `workflow ${workflowId} not found`);
+      let tenant = options.tenant;
+      if (tenant === undefined) {
+        const wf = await stateStore.getWorkflow(workflowId);
+        if (!wf) throw new GuidvaultError("WORKFLOW_NOT_FOUND", `workflow ${workflowId} not found`);
+        tenant = wf.tenant;
+      }
       const runId = randomUUID();
-      await stateStore.createRun({
-        id: runId,
-        workflowId,
-        tenant: wf.tenant,
-        trigger: options.trigger ?? "api",
-      });
+      // Fails with WORKFLOW_NOT_FOUND unless the workflow exists in that tenant.
+      await stateStore.createRun({ id: runId, workflowId, tenant, trigger: options.trigger ?? "api" });
       const input: RunInput = { workflow_id: workflowId };
       await DBOS.startWorkflow(runWorkflow, {
         workflowID: runId,

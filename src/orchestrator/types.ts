@@ -15,6 +15,11 @@ export type ProcessRole = "all" | "serve" | "worker";
 export interface StartRunOptions {
   /** `manual`, `api`, `schedule`... recorded on the run. */
   trigger?: string;
+  /**
+   * The workflow's tenant, when the caller has already loaded the workflow config (saves a read;
+   * the run is still created only if the workflow exists in that tenant).
+   */
+  tenant?: string;
 }
 
 /** The orchestrator. */

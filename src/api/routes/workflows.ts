@@ -192,7 +192,7 @@ export function registerWorkflowRoutes(app: FastifyInstance, deps: WorkflowRoute
         accessor: { kind: "operator", tenant: p.tenant, principal: `token:${p.id}` },
       });
     }
-    const runId = await deps.orchestrator.startRun(wf.id, { trigger: "api" });
+    const runId = await deps.orchestrator.startRun(wf.id, { trigger: "api", tenant: wf.tenant });
     return reply.status(202).send({ run_id: runId });
   });
 
