@@ -1,6 +1,6 @@
 /**
  * Shapes of the JSON the SPA reads from `/api/v1` (see the OpenAPI document) and `/ui/session`.
- * The form types mirror src/app-sdk/form.ts.
+ * Form and audit types are the server's own (src/app-sdk/form-types.ts, src/audit/types.ts).
  */
 
 /** The signed-in session. */
@@ -13,29 +13,9 @@ export interface SessionInfo {
   idleTimeoutSeconds: number;
 }
 
-/** Field widgets (src/app-sdk/form.ts). */
-export type FormFieldType = "text" | "number" | "password" | "select" | "textarea" | "checkbox" | "list";
+import type { AppForm } from "../../../app-sdk/form-types.js";
 
-/** One input of an app's form. */
-export interface FormField {
-  name: string;
-  label: string;
-  type: FormFieldType;
-  required: boolean;
-  secret: boolean;
-  help?: string;
-  placeholder?: string;
-  default?: string | number | boolean | string[];
-  options?: Array<{ value: string; label: string }>;
-}
-
-/** One page of an app's form. */
-export interface FormStep {
-  id: string;
-  title: string;
-  description?: string;
-  fields: FormField[];
-}
+export type { AppForm, FormField, FormFieldType, FormStep } from "../../../app-sdk/form-types.js";
 
 /** An app as `GET /api/v1/apps` describes it. */
 export interface AppInfo {
@@ -44,7 +24,7 @@ export interface AppInfo {
   description: string;
   authTypes: string[];
   steps: string[];
-  form: { credential: Record<string, FormStep[]>; config: FormStep[] };
+  form: AppForm;
 }
 
 /** A credential's description (src/credentials/types.ts): metadata only, never a secret value. */
@@ -103,31 +83,8 @@ export interface RunInfo {
   finished_at: string | null;
 }
 
-/** An audit event. */
-export interface AuditEvent {
-  seq: number;
-  time: string;
-  tenant: string;
-  guid: string | null;
-  action: string;
-  accessor: string;
-  outcome: string;
-  hash: string;
-}
-
-/** Result of verifying the audit chain. */
-export type AuditVerify =
-  | { ok: true; count: number; headSeq: number }
-  | { ok: false; count: number; firstBadSeq: number; reason: string };
-
-/** Actions of audit events (src/audit/types.ts). */
-export const AUDIT_ACTIONS = [
-  "put",
-  "resolve",
-  "rotate",
-  "destroy",
-  "deny",
-  "describe",
-  "test-auth",
-  "kek-rotate",
-] as const;
+export {
+  AUDIT_ACTIONS,
+  type AuditEvent,
+  type AuditVerifyResult as AuditVerify,
+} from "../../../audit/types.js";
