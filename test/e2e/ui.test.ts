@@ -22,7 +22,12 @@ import {
 } from "../helpers/browser.js";
 import { newCanary, sweepBuffers, sweepFiles } from "../helpers/canary.js";
 import { startTestRuntime, type TestRuntime } from "../helpers/runtime.js";
-import { createSourceDatabase, HOSTILE_SCHEMA, type SourceDatabase } from "../helpers/source-db.js";
+import {
+  createSourceDatabase,
+  credentialValues,
+  HOSTILE_SCHEMA,
+  type SourceDatabase,
+} from "../helpers/source-db.js";
 
 let t: TestRuntime;
 let source: SourceDatabase;
@@ -372,13 +377,7 @@ describe("web UI", () => {
     const created = await t.api.post<{ guid: string }>("/api/v1/credentials", {
       app: "postgres",
       authType: "basic",
-      values: {
-        host: source.host,
-        port: source.port,
-        database: source.database,
-        username: source.username,
-        password: source.password,
-      },
+      values: credentialValues(source),
     });
     expect(created.status).toBe(201);
     const guid = created.body.guid;
@@ -429,13 +428,7 @@ describe("web UI", () => {
     const created = await t.api.post<{ guid: string }>("/api/v1/credentials", {
       app: "postgres",
       authType: "basic",
-      values: {
-        host: source.host,
-        port: source.port,
-        database: source.database,
-        username: source.username,
-        password: wrongPassword,
-      },
+      values: credentialValues(source, wrongPassword),
     });
     expect(created.status).toBe(201);
     const guid = created.body.guid;
